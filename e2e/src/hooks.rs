@@ -1,0 +1,112 @@
+//! The reference server's `--test-hooks` API, seen from a test: counters, faults, expiry.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use serde_json::{json, Value};
+
+use crate::Result;
+
+/// Talks to `/api/__test/*` of one server.
+#[derive(Clone)]
+pub struct Hooks {
+    base: String,
+    http: Client<HttpConnector, Full<Bytes>>,
+}
+
+/// What the server counted since the last reset.
+#[derive(Debug, Clone)]
+pub struct Counters(pub Value);
+
+impl Counters {
+    /// A top-level number such as `session_init_calls` or `sessions_created`.
+    pub fn number(&self, key: &str) -> u64 {
+        self.0.get(key).and_then(Value::as_u64).unwrap_or(0)
+    }
+
+    /// Requests to `route` (e.g. `"GET /api/session/init"`), all statuses together.
+    pub fn requests(&self, route: &str) -> u64 {
+        self.0
+            .get("requests")
+            .and_then(|requests| requests.get(route))
+            .and_then(Value::as_object)
+            .map(|statuses| statuses.values().filter_map(Value::as_u64).sum())
+            .unwrap_or(0)
+    }
+
+    /// Every API request counted, all routes and statuses.
+    pub fn total_requests(&self) -> u64 {
+        self.0
+            .get("requests")
+            .and_then(Value::as_object)
+            .map(|routes| {
+                routes
+                    .values()
+                    .filter_map(Value::as_object)
+                    .flat_map(|statuses| statuses.values().filter_map(Value::as_u64))
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl std::fmt::Display for Counters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Hooks {
+    pub fn new(origin: &str) -> Self {
+        Self {
+            base: format!("{origin}/api/__test"),
+            http: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
+        }
+    }
+
+    pub async fn counters(&self) -> Result<Counters> {
+        self.send("GET", "counters", None).await.map(Counters)
+    }
+
+    pub async fn reset(&self) -> Result<()> {
+        self.send("POST", "reset", Some(json!({}))).await.map(drop)
+    }
+
+    /// Expires every session (the next use of one answers 401).
+    pub async fn expire_all(&self) -> Result<()> {
+        self.send("POST", "expire", Some(json!({}))).await.map(drop)
+    }
+
+    /// Rotates every session's CSRF token server-side.
+    pub async fn rotate_all(&self) -> Result<()> {
+        self.send("POST", "rotate", Some(json!({}))).await.map(drop)
+    }
+
+    /// Makes the next `count` requests to `path` fail as `fault` describes
+    /// (`status`, `body`, `content_type`, `headers`).
+    pub async fn fault(&self, path: &str, count: u32, fault: Value) -> Result<()> {
+        let mut body = json!({ "path": path, "count": count });
+        if let (Some(target), Some(extra)) = (body.as_object_mut(), fault.as_object()) {
+            target.extend(extra.clone());
+        }
+        self.send("POST", "fault", Some(body)).await.map(drop)
+    }
+
+    async fn send(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let request = hyper::Request::builder()
+            .method(method)
+            .uri(format!("{}/{path}", self.base))
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body.map(|b| b.to_string()).unwrap_or_default())))?;
+        let response = self.http.request(request).await?;
+        let status = response.status();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        if !status.is_success() {
+            return Err(format!("test hook {path} answered {status}: {}", String::from_utf8_lossy(&bytes)).into());
+        }
+        let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        // Hooks may answer in the envelope; the counters then sit under `data`.
+        Ok(value.get("data").cloned().unwrap_or(value))
+    }
+}

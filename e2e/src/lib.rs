@@ -1,0 +1,13 @@
+//! The e2e harness: per test, a fresh reference server (in-process, test hooks on) serving the
+//! built app, a chromedriver with headless Chromium, and helpers to read what the user sees
+//! and what the server counted. Everything started here stops on drop, also when a test fails.
+
+pub mod browser;
+pub mod console;
+pub mod hooks;
+pub mod stack;
+
+pub use stack::{Stack, StackOptions};
+
+/// Errors in the harness are test failures; a boxed error keeps call sites short.
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;

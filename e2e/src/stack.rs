@@ -1,0 +1,125 @@
+//! One test's world: the reference server serving the built app, chromedriver, a browser.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use tempfile::TempDir;
+
+use crate::browser::{self, BrowserOptions, Chromedriver};
+use crate::console::{self, ConsoleEntry};
+use crate::hooks::Hooks;
+use crate::Result;
+
+/// How a test wants its world.
+#[derive(Debug, Clone)]
+pub struct StackOptions {
+    pub window: (u32, u32),
+    /// Adjusts the server's configuration (limits, flags) before it starts.
+    pub configure: fn(&mut trustyconvert_server::Config),
+}
+
+impl Default for StackOptions {
+    fn default() -> Self {
+        Self {
+            window: (1280, 800),
+            configure: |_| {},
+        }
+    }
+}
+
+/// Dropping a `Stack` stops the browser and chromedriver; `stop()` also shuts the server down
+/// gracefully (an in-process server otherwise ends with the test process).
+pub struct Stack {
+    pub browser: Client,
+    pub hooks: Hooks,
+    origin: String,
+    server: Option<trustyconvert_server::RunningServer>,
+    // Field order matters: the driver dies before the folders it used are removed.
+    _driver: Chromedriver,
+    pub downloads: TempDir,
+    _profile: TempDir,
+    _data: TempDir,
+}
+
+impl Stack {
+    pub async fn start(options: StackOptions) -> Result<Self> {
+        let data = tempfile::tempdir()?;
+        let mut config = trustyconvert_server::Config {
+            port: 0,
+            dist: dist_dir()?,
+            data_dir: Some(data.path().to_path_buf()),
+            test_hooks: true,
+            no_rate_limits: true,
+            ..trustyconvert_server::Config::default()
+        };
+        (options.configure)(&mut config);
+        let server = trustyconvert_server::start(config).await?;
+        let origin = format!("http://{}", server.addr());
+
+        let driver = Chromedriver::start().await?;
+        let profile = tempfile::tempdir()?;
+        let downloads = tempfile::tempdir()?;
+        let browser_options = BrowserOptions {
+            window: options.window,
+            download_dir: downloads.path().to_path_buf(),
+        };
+        let browser = browser::open(&driver, profile.path(), &browser_options).await?;
+        Ok(Self {
+            browser,
+            hooks: Hooks::new(&origin),
+            origin,
+            server: Some(server),
+            _driver: driver,
+            downloads,
+            _profile: profile,
+            _data: data,
+        })
+    }
+
+    /// An absolute URL on the server for `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    /// Opens `path` and waits until the app has rendered its shell.
+    pub async fn open_app(&self, path: &str) -> Result<()> {
+        self.browser.goto(&self.url(path)).await?;
+        self.browser
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("header.header"))
+            .await?;
+        Ok(())
+    }
+
+    /// Console entries since the last read.
+    pub async fn console(&self) -> Result<Vec<ConsoleEntry>> {
+        console::read(&self.browser).await
+    }
+
+    /// Closes the browser and shuts the server down.
+    pub async fn stop(mut self) -> Result<()> {
+        let browser = self.browser.clone();
+        browser.close().await?;
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+        Ok(())
+    }
+}
+
+/// The built app: TRUSTYCONVERT_DIST (set by `cargo xtask test`) or the workspace's dist/.
+fn dist_dir() -> Result<PathBuf> {
+    let dist = std::env::var_os("TRUSTYCONVERT_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    if !dist.join("index.html").is_file() {
+        return Err(format!(
+            "no built app at {} (run `cargo xtask dist` or `cargo xtask test`)",
+            dist.display()
+        )
+        .into());
+    }
+    Ok(dist)
+}

@@ -1,0 +1,3 @@
+//! Thin wrappers over web-sys: no logic lives here.
+
+pub mod dom;

@@ -1,0 +1,6 @@
+//! The UI components, one per file.
+
+pub mod app;
+pub mod drop_panel;
+pub mod footer;
+pub mod header;

@@ -1,0 +1,47 @@
+//! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
+
+mod dev;
+mod dist;
+mod run;
+mod test;
+mod tools;
+mod workspace;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  dev [-- <server flags>]   build the app (release) and serve it with the reference server
+  test                      fmt, clippy, native tests, browser component tests, e2e; a summary per level
+  dist                      build the app (release) into dist/ and print its size
+  tools                     install the missing build and test tools, skip the present ones";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => {
+            eprintln!("{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = match command {
+        "dev" => dev::run(rest),
+        "test" => test::run(),
+        "dist" => dist::build_release().map(|_| ()),
+        "tools" => tools::ensure(tools::Need::All),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

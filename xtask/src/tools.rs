@@ -1,0 +1,182 @@
+//! Tool bootstrap: installs what is missing from crates.io, npm and Debian, skips what is
+//! present, and never downloads a prebuilt binary from anywhere else.
+
+use std::path::{Path, PathBuf};
+
+use crate::{run, workspace};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const BINARYEN_NPM: &str = "binaryen@132";
+const WASM_OPT_VERSION: &str = "version 132";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// What building the app needs.
+    Build,
+    /// Build tools plus the browser for tests.
+    All,
+}
+
+/// Makes every tool of `need` present; one clear line per tool that cannot be installed.
+pub fn ensure(need: Need) -> Result<(), String> {
+    let mut missing = Vec::new();
+    let steps: [fn() -> Result<(), String>; 4] =
+        [wasm_target, wasm_bindgen_cli, trunk, wasm_opt];
+    for step in steps {
+        if let Err(line) = step() {
+            missing.push(line);
+        }
+    }
+    if need == Need::All {
+        if let Err(line) = chromium() {
+            missing.push(line);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!("missing tools:\n  {}", missing.join("\n  ")))
+}
+
+fn wasm_target() -> Result<(), String> {
+    let installed = std::process::Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).contains(WASM_TARGET))
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    announce("the wasm32 target", "rustup target add");
+    run::status(run::command("rustup", &["target", "add", WASM_TARGET])).map_err(|error| {
+        format!("rust target {WASM_TARGET}: `rustup target add {WASM_TARGET}` failed ({error}); install it with rustup, then rerun")
+    })
+}
+
+/// wasm-bindgen-cli must be exactly the version in Cargo.lock, or the generated glue mismatches.
+fn wasm_bindgen_cli() -> Result<(), String> {
+    let version = locked_version("wasm-bindgen")?;
+    let wanted = format!("wasm-bindgen {version}");
+    let present = find("wasm-bindgen").and_then(|path| run::first_line(&path, &["--version"]));
+    if present.as_deref() == Some(wanted.as_str()) && find("wasm-bindgen-test-runner").is_some() {
+        return Ok(());
+    }
+    announce(&format!("wasm-bindgen-cli {version}"), "cargo install (~4 min)");
+    // Not --locked: the crate's own lock file names a version this registry lacks.
+    let mut install = run::command(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &version, "--force"],
+    );
+    install.env_remove("CARGO_TARGET_DIR");
+    run::status(install).map_err(|error| {
+        format!("wasm-bindgen-cli {version}: `cargo install wasm-bindgen-cli --version {version}` failed ({error}); check access to crates.io, then rerun")
+    })
+}
+
+fn trunk() -> Result<(), String> {
+    let present = find("trunk").and_then(|path| run::first_line(&path, &["--version"]));
+    if present.is_some_and(|line| line.contains(TRUNK_VERSION)) {
+        return Ok(());
+    }
+    announce(&format!("trunk {TRUNK_VERSION}"), "cargo install --locked (~11 min)");
+    let mut install = run::command(
+        "cargo",
+        &["install", "trunk", "--version", TRUNK_VERSION, "--locked", "--force"],
+    );
+    // Thin LTO-free release profile: 11 minutes instead of 15 on two cores.
+    install
+        .env_remove("CARGO_TARGET_DIR")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    run::status(install).map_err(|error| {
+        format!("trunk {TRUNK_VERSION}: `cargo install trunk --version {TRUNK_VERSION} --locked` failed ({error}); check access to crates.io, then rerun")
+    })
+}
+
+/// wasm-opt from npm's binaryen into .tools/ (Debian's binaryen 108 cannot parse our wasm).
+fn wasm_opt() -> Result<(), String> {
+    let local = workspace::tools_dir().join("node_modules/.bin/wasm-opt");
+    if run::first_line(&local, &["--version"]).is_some_and(|line| line.contains(WASM_OPT_VERSION)) {
+        return Ok(());
+    }
+    if find("npm").is_none() {
+        return Err(format!("wasm-opt ({BINARYEN_NPM}): npm is not installed; install Node.js and npm (e.g. `apt-get install npm`), then rerun"));
+    }
+    announce(&format!("wasm-opt ({BINARYEN_NPM})"), "npm install into .tools/");
+    let dir = workspace::tools_dir();
+    std::fs::create_dir_all(&dir).map_err(|error| format!("wasm-opt: cannot create {}: {error}", dir.display()))?;
+    let prefix = dir.to_string_lossy().into_owned();
+    run::status(run::command(
+        "npm",
+        &["install", "--prefix", &prefix, "--no-audit", "--no-fund", "--no-save", BINARYEN_NPM],
+    ))
+    .map_err(|error| {
+        format!("wasm-opt: `npm install --prefix .tools {BINARYEN_NPM}` failed ({error}); check access to the npm registry, then rerun")
+    })
+}
+
+fn chromium() -> Result<(), String> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    announce("chromium + chromium-driver", "apt-get install (~1.5 min)");
+    let sudo = !is_root();
+    let apt = |args: &[&str]| {
+        let mut all = vec!["apt-get"];
+        all.extend_from_slice(args);
+        let (program, rest) = if sudo { ("sudo", &all[..]) } else { ("apt-get", &all[1..]) };
+        let mut command = run::command(program, rest);
+        command.env("DEBIAN_FRONTEND", "noninteractive");
+        run::status(command)
+    };
+    let packages = ["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"];
+    // Package lists may be stale on a fresh machine: update once, then retry.
+    apt(&packages)
+        .or_else(|_| apt(&["update"]).and_then(|_| apt(&packages)))
+        .map_err(|error| {
+            format!("chromium: `apt-get install chromium chromium-driver` failed ({error}); install both Debian packages as root, then rerun")
+        })
+}
+
+/// The version of `package` in Cargo.lock.
+fn locked_version(package: &str) -> Result<String, String> {
+    let lock_path = workspace::root().join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path)
+        .map_err(|error| format!("cannot read {}: {error}", lock_path.display()))?;
+    let name_line = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == name_line {
+            if let Some(version) = lines
+                .next()
+                .and_then(|next| next.trim().strip_prefix("version = \""))
+                .and_then(|rest| rest.strip_suffix('"'))
+            {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err(format!("{package} is not in Cargo.lock"))
+}
+
+/// The first `name` on the tool PATH.
+pub fn find(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&workspace::tool_path())
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn announce(what: &str, how: &str) {
+    eprintln!("xtask: installing {what} ({how})");
+}
