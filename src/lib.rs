@@ -2,7 +2,9 @@
 
 pub mod browser;
 pub mod components;
+pub mod api;
 pub mod config;
+pub mod session;
 
 use components::app::App;
 
@@ -13,5 +15,5 @@ pub fn start() {
     // A second init (e.g. in tests) returns early inside wasm-logger; nothing to handle.
     wasm_logger::init(wasm_logger::Config::new(config.log_level));
     log::debug!("starting; api base {}", config.api_base);
-    yew::Renderer::<App>::with_props(components::app::AppProps { config }).render();
+    yew::Renderer::<App>::with_props(components::app::AppProps { config, transport: None }).render();
 }

@@ -24,7 +24,7 @@ async fn settle() {
 #[wasm_bindgen_test]
 async fn shell_shows_product_name_drop_panel_and_footer() {
     let root = mount_point();
-    let props = AppProps { config: AppConfig::default() };
+    let props = AppProps { config: AppConfig::default(), transport: None };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;
 

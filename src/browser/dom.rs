@@ -10,3 +10,17 @@ pub fn meta_content(name: &str) -> Option<String> {
     let meta = element.dyn_into::<web_sys::HtmlMetaElement>().ok()?;
     Some(meta.content())
 }
+
+/// The page's URL (`location.href`), against which relative API URLs resolve.
+pub fn page_url() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().href().ok())
+        .unwrap_or_default()
+}
+
+/// What the browser believes about connectivity (`navigator.onLine`).
+pub fn is_online() -> bool {
+    web_sys::window()
+        .map(|window| window.navigator().on_line())
+        .unwrap_or(true)
+}

@@ -1,3 +1,6 @@
-//! Thin wrappers over web-sys: no logic lives here.
+//! Thin wrappers over web-sys: each reads or does one browser thing; no logic lives here.
 
+pub mod cookie;
 pub mod dom;
+pub mod random;
+pub mod visibility;

@@ -1,6 +1,8 @@
-//! The page header: the product name.
+//! The page header: the product name and the session indicator.
 
 use yew::prelude::*;
+
+use super::session_bar::SessionBar;
 
 #[component]
 pub fn Header() -> Html {
@@ -14,6 +16,7 @@ pub fn Header() -> Html {
                 </svg>
                 <span class="brand-name">{ "TrustyConvert" }</span>
             </a>
+            <SessionBar />
         </header>
     }
 }

@@ -4,3 +4,4 @@ pub mod app;
 pub mod drop_panel;
 pub mod footer;
 pub mod header;
+pub mod session_bar;

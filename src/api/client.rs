@@ -1,0 +1,159 @@
+//! The one request path: every API call resolves the token at send time, sets `X-CSRF-Token`
+//! only where it belongs, parses the envelope, stores any new token, and on a CSRF or session
+//! error lets the session policy recover once and retries once. Only idempotent requests are
+//! retried after network and 5xx failures, with capped backoff and jitter.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use trustyconvert_core::{
+    parse_response, resolve_api_url, should_send_csrf, ApiError, ApiSuccess, IdempotentRetry,
+    RequestContext,
+};
+
+use super::transport::{Body, Method, ProgressCallback, Transport, WireFailure, WireRequest};
+use crate::browser;
+use crate::session::SessionManager;
+
+/// A call to one endpoint, relative to the API base (`/upload`, `/job_status?job_id=…`).
+#[derive(Clone)]
+pub struct ApiRequest {
+    pub method: Method,
+    pub path: String,
+    pub body: Body,
+    /// The person started this request: after a user close, only such a request may start the
+    /// next session.
+    pub user_action: bool,
+    /// `/session/init` itself: it never triggers a recovery.
+    pub is_recovery: bool,
+    pub on_progress: Option<ProgressCallback>,
+    pub abort: Option<web_sys::AbortSignal>,
+    /// Sends through another transport (the XHR upload) with the same recovery.
+    pub transport: Option<Rc<dyn Transport>>,
+}
+
+impl ApiRequest {
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::Get, path, Body::Empty)
+    }
+
+    pub fn post(path: impl Into<String>, body: Body) -> Self {
+        Self::new(Method::Post, path, body)
+    }
+
+    fn new(method: Method, path: impl Into<String>, body: Body) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            body,
+            user_action: false,
+            is_recovery: false,
+            on_progress: None,
+            abort: None,
+            transport: None,
+        }
+    }
+
+    pub fn by_user(mut self) -> Self {
+        self.user_action = true;
+        self
+    }
+}
+
+/// The API as the app sees it; bound to a `SessionManager`.
+#[derive(Clone, PartialEq)]
+pub struct ApiClient {
+    session: SessionManager,
+}
+
+impl ApiClient {
+    pub fn new(session: SessionManager) -> Self {
+        Self { session }
+    }
+
+    pub fn session(&self) -> &SessionManager {
+        &self.session
+    }
+
+    /// Sends `request` and returns the envelope's data, recovering the session at most once.
+    pub async fn send(&self, request: ApiRequest) -> Result<ApiSuccess, ApiError> {
+        let mutating = request.method != Method::Get;
+        if mutating && !request.is_recovery {
+            self.session.ensure_session(request.user_action).await?;
+        }
+        let url = resolve_api_url(self.session.api_base(), &request.path);
+        let page_url = browser::dom::page_url();
+        let send_token = should_send_csrf(request.method.as_str(), &url, &page_url, self.session.api_base());
+        let transport = request.transport.clone().unwrap_or_else(|| self.session.transport());
+        let retry = IdempotentRetry::default();
+        let mut already_retried = false;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let store = self.session.store();
+            let token = store.token.clone().filter(|_| send_token);
+            let mut headers = Vec::new();
+            if let Some(token) = &token {
+                headers.push(("X-CSRF-Token", token.expose().to_owned()));
+            }
+            let wire = WireRequest {
+                method: request.method,
+                url: url.clone(),
+                headers,
+                body: request.body.clone(),
+                on_progress: request.on_progress.clone(),
+                abort: request.abort.clone(),
+            };
+            let outcome = match transport.send(wire).await {
+                Ok(response) => parse_response(
+                    response.status,
+                    response.content_type.as_deref(),
+                    response.correlation_id.as_deref(),
+                    response.retry_after.as_deref(),
+                    &response.body,
+                ),
+                Err(WireFailure::Network) if !browser::dom::is_online() => Err(ApiError::offline()),
+                Err(WireFailure::Network) => Err(ApiError::network()),
+                Err(WireFailure::Aborted) => Err(ApiError::cancelled()),
+            };
+            let error = match outcome {
+                Ok(success) => {
+                    match success.csrf_token() {
+                        Some(token) => self.session.update_csrf_token_from_server(token),
+                        None => self.session.confirm_session(),
+                    }
+                    return Ok(success);
+                }
+                Err(error) => error,
+            };
+            if error.is_csrf() || error.is_session() {
+                let context = RequestContext {
+                    is_recovery: request.is_recovery,
+                    already_retried,
+                    epoch: store.epoch,
+                };
+                // Err: the policy gave up (or the user closed the session); nothing loops.
+                self.session.recover(&error, token, context).await.map_err(|recovery_error| {
+                    if recovery_error.is_csrf() || recovery_error.is_session() { error.clone() } else { recovery_error }
+                })?;
+                already_retried = true;
+                continue;
+            }
+            if request.method.is_idempotent() {
+                if let Some(delay) = retry.delay_after_failure(attempts, &error, browser::random::jitter()) {
+                    log::debug!("api: {} failed ({error}); retrying in {delay} ms", request.path_for_log());
+                    gloo::timers::future::sleep(Duration::from_millis(delay)).await;
+                    continue;
+                }
+            }
+            return Err(error);
+        }
+    }
+}
+
+impl ApiRequest {
+    /// The path without its query string (a download token travels there).
+    fn path_for_log(&self) -> &str {
+        self.path.split('?').next().unwrap_or_default()
+    }
+}

@@ -1,0 +1,11 @@
+//! Talking to the API: one request path with session recovery, typed endpoints, the hook.
+
+pub mod client;
+pub mod endpoints;
+pub mod fetch;
+pub mod hook;
+pub mod transport;
+
+pub use client::{ApiClient, ApiRequest};
+pub use hook::use_api;
+pub use trustyconvert_core::{ApiError, ApiErrorKind};

@@ -1,0 +1,99 @@
+//! The session indicator in the header, with "Close session" behind an in-page confirmation
+//! that says what closing does.
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::session::{use_session, SessionPhase};
+
+fn phase_text(phase: &SessionPhase) -> (&'static str, &'static str) {
+    match phase {
+        SessionPhase::Unknown => ("Connecting…", "pending"),
+        SessionPhase::Unverified | SessionPhase::Ready => ("Session active", "ready"),
+        SessionPhase::Initializing => ("Starting session…", "pending"),
+        SessionPhase::Closed => ("Session closed", "closed"),
+        SessionPhase::Failed(_) => ("No session", "failed"),
+    }
+}
+
+#[component]
+pub fn SessionBar() -> Html {
+    let session = use_session();
+    let confirming = use_state(|| false);
+    let closing = use_state(|| false);
+    let close_error = use_state(|| None::<String>);
+
+    let (label, tone) = phase_text(&session.state.phase);
+    let detail = match &session.state.phase {
+        SessionPhase::Failed(reason) => Some(reason.clone()),
+        SessionPhase::Closed => Some("Your files were deleted. Choose a file to start a new session.".to_owned()),
+        _ => None,
+    };
+    let can_close = matches!(session.state.phase, SessionPhase::Ready | SessionPhase::Unverified);
+
+    let ask = {
+        let confirming = confirming.clone();
+        let close_error = close_error.clone();
+        Callback::from(move |_| {
+            close_error.set(None);
+            confirming.set(true);
+        })
+    };
+    let keep = {
+        let confirming = confirming.clone();
+        Callback::from(move |_| confirming.set(false))
+    };
+    let close = {
+        let (confirming, closing, close_error) = (confirming.clone(), closing.clone(), close_error.clone());
+        let session = session.clone();
+        Callback::from(move |_| {
+            let (confirming, closing, close_error) = (confirming.clone(), closing.clone(), close_error.clone());
+            let session = session.clone();
+            closing.set(true);
+            spawn_local(async move {
+                let outcome = session.close_session().await;
+                closing.set(false);
+                confirming.set(false);
+                if let Err(error) = outcome {
+                    close_error.set(Some(error.user_message()));
+                }
+            });
+        })
+    };
+
+    html! {
+        <div class="session-bar" data-testid="session-bar">
+            <span class={classes!("session-state", format!("session-{tone}"))} role="status" data-testid="session-state">
+                <span class="session-dot" aria-hidden="true"></span>
+                { label }
+            </span>
+            if let Some(detail) = detail {
+                <span class="session-detail">{ detail }</span>
+            }
+            if can_close && !*confirming {
+                <button type="button" class="button button-quiet" onclick={ask} data-testid="close-session">
+                    { "Close session" }
+                </button>
+            }
+            if *confirming {
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-close-title" aria-describedby="confirm-close-text">
+                    <p id="confirm-close-title" class="confirm-title">{ "Close your session?" }</p>
+                    <p id="confirm-close-text" class="confirm-text">
+                        { "This deletes your uploaded and converted files from our server now. Downloads in progress stop working." }
+                    </p>
+                    <div class="confirm-actions">
+                        <button type="button" class="button button-danger" onclick={close} disabled={*closing} data-testid="confirm-close">
+                            { if *closing { "Closing…" } else { "Close session and delete files" } }
+                        </button>
+                        <button type="button" class="button button-quiet" onclick={keep} disabled={*closing}>
+                            { "Keep session" }
+                        </button>
+                    </div>
+                </div>
+            }
+            if let Some(error) = (*close_error).clone() {
+                <span class="session-error" role="alert">{ error }</span>
+            }
+        </div>
+    }
+}

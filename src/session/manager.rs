@@ -1,0 +1,319 @@
+//! `SessionManager`: keeps the store in step with the server (cookie sync, tokens from
+//! responses), starts or resumes the session when the policy says so, and runs every recovery
+//! as one shared flight. The rules themselves are the pure policy's (`trustyconvert_core`).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures::future::{LocalBoxFuture, Shared};
+use futures::FutureExt;
+use serde_json::Value;
+use trustyconvert_core::session::cookie::read_csrf_cookie;
+use trustyconvert_core::{
+    decide, epoch_after_init, init_backoff_ms, Action, ApiError, ApiErrorKind, ApiSuccess,
+    CookieRead, CsrfToken, InitReason, RequestContext, SessionEvent, SessionId, SessionSnapshot,
+    TokenSource,
+};
+use yewdux::Dispatch;
+
+use super::store::{SessionPhase, SessionStore};
+use crate::api::transport::Transport;
+use crate::api::{endpoints, ApiClient};
+use crate::browser;
+
+type InitFlight = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
+
+/// Cheap to clone: every clone shares the store, the transport and the flight in progress.
+#[derive(Clone)]
+pub struct SessionManager {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    dispatch: Dispatch<SessionStore>,
+    transport: Rc<dyn Transport>,
+    api_base: String,
+    init_flight: RefCell<Option<InitFlight>>,
+    consecutive_init_failures: Cell<u32>,
+}
+
+impl PartialEq for SessionManager {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl SessionManager {
+    pub fn new(dispatch: Dispatch<SessionStore>, transport: Rc<dyn Transport>, api_base: &str) -> Self {
+        Self {
+            inner: Rc::new(Inner {
+                dispatch,
+                transport,
+                api_base: api_base.to_owned(),
+                init_flight: RefCell::new(None),
+                consecutive_init_failures: Cell::new(0),
+            }),
+        }
+    }
+
+    pub fn api_base(&self) -> &str {
+        &self.inner.api_base
+    }
+
+    pub fn transport(&self) -> Rc<dyn Transport> {
+        Rc::clone(&self.inner.transport)
+    }
+
+    pub fn store(&self) -> Rc<SessionStore> {
+        self.inner.dispatch.get()
+    }
+
+    /// The request path bound to this session.
+    pub fn client(&self) -> ApiClient {
+        ApiClient::new(self.clone())
+    }
+
+    /// Reads the cookie and applies the policy for `event` (app load, page visible, before a
+    /// mutating request, a user action). Adopts the cookie's token when the policy says so and
+    /// returns the action for the caller to finish (an init, or waiting for the user).
+    pub fn synchronize_token_from_cookie(&self, event: SessionEvent) -> Action {
+        let action = self.decide_and_record(&event);
+        match &action {
+            Action::AdoptCookieToken(token) => {
+                log::debug!("session: adopted the token from the cookie ({event:?})");
+                let token = token.clone();
+                self.inner.dispatch.reduce_mut(|store| {
+                    store.token = Some(token);
+                    store.counters.syncs += 1;
+                    if !matches!(store.phase, SessionPhase::Ready) {
+                        store.phase = SessionPhase::Unverified;
+                    }
+                });
+            }
+            Action::UseToken(_) => log::debug!("session: token in the store is current ({event:?})"),
+            Action::WaitForUser => log::debug!("session: closed by the user; waiting ({event:?})"),
+            other => log::debug!("session: {event:?} → {}", describe(other)),
+        }
+        action
+    }
+
+    /// Stores a token the server sent in a response body: it wins over the cookie.
+    pub fn update_csrf_token_from_server(&self, token: CsrfToken) {
+        let decision = decide(&SessionEvent::ResponseWithToken(token), &self.snapshot(CookieRead::Absent));
+        if let Action::StoreToken(token) = decision.action {
+            log::debug!("session: stored the token from a response");
+            self.inner.dispatch.reduce_mut(|store| {
+                store.token = Some(token);
+                store.rejected = decision.rejected;
+                store.phase = SessionPhase::Ready;
+                store.user_closed = false;
+            });
+        }
+    }
+
+    /// A successful answer without a token confirms the token we sent.
+    pub fn confirm_session(&self) {
+        if self.store().phase == SessionPhase::Unverified {
+            log::debug!("session: confirmed by a response");
+            self.inner.dispatch.reduce_mut(|store| store.phase = SessionPhase::Ready);
+        }
+    }
+
+    /// On load and when the page becomes visible: sync from the cookie, then init only if the
+    /// policy finds no usable token. Errors are in the store's phase for the UI.
+    pub async fn sync_then_init(&self, event: SessionEvent) {
+        if let Action::InitSession { reason } = self.synchronize_token_from_cookie(event) {
+            // The outcome is recorded in the store's phase; there is no caller to tell.
+            let _ = self.init_session(reason).await;
+        }
+    }
+
+    /// Makes sure a session exists before a mutating request. `user_action` marks a request the
+    /// person started: after they closed the session, only such a request may start a new one.
+    pub async fn ensure_session(&self, user_action: bool) -> Result<(), ApiError> {
+        let event = if user_action { SessionEvent::UserAction } else { SessionEvent::BeforeMutatingRequest };
+        match self.synchronize_token_from_cookie(event) {
+            Action::InitSession { reason } => self.init_session(reason).await,
+            Action::WaitForUser => Err(session_closed_error()),
+            _ => Ok(()),
+        }
+    }
+
+    /// `GET /session/init` as one shared flight: callers arriving while it runs wait for the
+    /// same outcome. After failures it first waits a shared, capped backoff.
+    pub async fn init_session(&self, reason: InitReason) -> Result<(), ApiError> {
+        let flight = {
+            let mut slot = self.inner.init_flight.borrow_mut();
+            match slot.as_ref() {
+                Some(flight) => {
+                    log::debug!("session: joining the init in flight ({reason:?})");
+                    flight.clone()
+                }
+                None => {
+                    let flight = self.clone().run_init(reason).boxed_local().shared();
+                    *slot = Some(flight.clone());
+                    flight
+                }
+            }
+        };
+        flight.await
+    }
+
+    async fn run_init(self, reason: InitReason) -> Result<(), ApiError> {
+        let wait = init_backoff_ms(self.inner.consecutive_init_failures.get(), browser::random::jitter());
+        if wait > 0 {
+            log::debug!("session: init backs off {wait} ms after failures");
+            gloo::timers::future::sleep(Duration::from_millis(wait)).await;
+        }
+        log::debug!("session: init ({reason:?})");
+        self.inner.dispatch.reduce_mut(|store| {
+            store.phase = SessionPhase::Initializing;
+            store.counters.inits += 1;
+        });
+        let outcome = endpoints::session_init(&self.client()).await;
+        let result = match outcome {
+            Ok(success) => self.apply_init(reason, &success),
+            Err(error) => Err(error),
+        };
+        match &result {
+            Ok(()) => self.inner.consecutive_init_failures.set(0),
+            Err(error) => {
+                log::debug!("session: init failed: {error}");
+                let failures = self.inner.consecutive_init_failures.get().saturating_add(1);
+                self.inner.consecutive_init_failures.set(failures);
+                let message = error.user_message();
+                self.inner.dispatch.reduce_mut(|store| store.phase = SessionPhase::Failed(message));
+            }
+        }
+        // Later callers start a fresh flight (and see the backoff if this one failed).
+        self.inner.init_flight.borrow_mut().take();
+        result
+    }
+
+    fn apply_init(&self, reason: InitReason, success: &ApiSuccess) -> Result<(), ApiError> {
+        let token = success.csrf_token().ok_or_else(|| ApiError::new(ApiErrorKind::Decode))?;
+        let session_id = success.data.get("id").and_then(Value::as_str).and_then(SessionId::new);
+        let expires_at = success.data.get("expires_at").and_then(Value::as_str).map(str::to_owned);
+        self.inner.dispatch.reduce_mut(|store| {
+            let epoch = epoch_after_init(store.epoch, reason, store.session_id.as_ref(), session_id.as_ref());
+            if epoch != store.epoch {
+                log::debug!("session: the server session changed (epoch {})", epoch.0);
+            }
+            store.epoch = epoch;
+            store.rejected.remove(&token);
+            store.token = Some(token);
+            store.session_id = session_id;
+            store.expires_at = expires_at;
+            store.phase = SessionPhase::Ready;
+            store.user_closed = false;
+        });
+        log::debug!("session: ready");
+        Ok(())
+    }
+
+    /// After a CSRF or session error on a request sent with `sent`: applies the policy. `Ok`
+    /// means "send the request once more" (the store now holds the token to use).
+    pub async fn recover(&self, error: &ApiError, sent: Option<CsrfToken>, request: RequestContext) -> Result<(), ApiError> {
+        let event = if error.is_session() {
+            SessionEvent::SessionError { sent, request }
+        } else {
+            SessionEvent::CsrfError { sent, request }
+        };
+        let action = self.decide_and_record(&event);
+        log::debug!("session: {} error → {}", if error.is_session() { "session" } else { "CSRF" }, describe(&action));
+        match action {
+            Action::RetryWith { token, source } => {
+                if source == TokenSource::Cookie {
+                    self.inner.dispatch.reduce_mut(|store| store.token = Some(token));
+                }
+                Ok(())
+            }
+            Action::InitSession { reason } => {
+                self.inner.dispatch.reduce_mut(|store| store.counters.recoveries += 1);
+                self.init_session(reason).await
+            }
+            Action::WaitForUser => Err(session_closed_error()),
+            _ => Err(error.clone()),
+        }
+    }
+
+    /// `POST /session/csrf`: a fresh token for the current session.
+    pub async fn refresh_csrf(&self) -> Result<(), ApiError> {
+        endpoints::session_csrf(&self.client()).await.map(drop)
+    }
+
+    /// `POST /session/close`: the server deletes the session's files and jobs and clears both
+    /// cookies; the tab then waits for the user before starting another session.
+    pub async fn close_session(&self) -> Result<(), ApiError> {
+        let outcome = endpoints::session_close(&self.client()).await;
+        // A session already gone on the server is closed all the same.
+        if let Err(error) = &outcome {
+            if !error.is_session() {
+                return Err(error.clone());
+            }
+        }
+        let decision = self.decide_and_record(&SessionEvent::UserClosedSession);
+        if decision_ends(&decision) {
+            self.inner.dispatch.reduce_mut(|store| {
+                store.token = None;
+                store.session_id = None;
+                store.expires_at = None;
+                store.user_closed = true;
+                store.phase = SessionPhase::Closed;
+                store.epoch = store.epoch.next();
+            });
+        }
+        log::debug!("session: closed by the user");
+        Ok(())
+    }
+
+    /// Runs the policy on a fresh cookie read and records its bookkeeping in the store.
+    fn decide_and_record(&self, event: &SessionEvent) -> Action {
+        let cookie = read_csrf_cookie(&browser::cookie::document_cookie());
+        let decision = decide(event, &self.snapshot(cookie));
+        let action = decision.action.clone();
+        self.inner.dispatch.reduce_mut(|store| {
+            store.last_cookie_seen = decision.last_cookie_seen;
+            store.rejected = decision.rejected;
+        });
+        action
+    }
+
+    fn snapshot(&self, cookie: CookieRead) -> SessionSnapshot {
+        let store = self.store();
+        SessionSnapshot {
+            store_token: store.token.clone(),
+            cookie,
+            last_cookie_seen: store.last_cookie_seen.clone(),
+            rejected: store.rejected.clone(),
+            user_closed: store.user_closed,
+            epoch: store.epoch,
+        }
+    }
+}
+
+fn decision_ends(action: &Action) -> bool {
+    matches!(action, Action::EndSession)
+}
+
+fn describe(action: &Action) -> &'static str {
+    match action {
+        Action::Nothing => "nothing",
+        Action::UseToken(_) => "use the store's token",
+        Action::AdoptCookieToken(_) => "adopt the cookie's token",
+        Action::StoreToken(_) => "store the server's token",
+        Action::InitSession { .. } => "init the session",
+        Action::RetryWith { source: TokenSource::Store, .. } => "retry with the store's newer token",
+        Action::RetryWith { source: TokenSource::Cookie, .. } => "retry with the cookie's newer token",
+        Action::EndSession => "end the session",
+        Action::WaitForUser => "wait for the user",
+        Action::GiveUp(_) => "give up",
+    }
+}
+
+/// What a request meets after the user closed the session, until they act.
+pub fn session_closed_error() -> ApiError {
+    ApiError::new(ApiErrorKind::Session)
+        .with_server_message(Some("Your session was closed. Choose a file to start a new one.".to_owned()))
+}
