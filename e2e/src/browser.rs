@@ -31,7 +31,12 @@ impl Chromedriver {
             // Its own process group, so drop can kill Chromium with it.
             .process_group(0)
             .spawn()
-            .map_err(|error| format!("cannot start {}: {error} (run `cargo xtask tools`)", binary.display()))?;
+            .map_err(|error| {
+                format!(
+                    "cannot start {}: {error} (run `cargo xtask tools`)",
+                    binary.display()
+                )
+            })?;
         let driver = Self { child, port };
         driver.wait_until_ready().await?;
         Ok(driver)
@@ -43,7 +48,10 @@ impl Chromedriver {
 
     async fn wait_until_ready(&self) -> Result<()> {
         for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -69,7 +77,11 @@ pub struct BrowserOptions {
 }
 
 /// Opens headless Chromium with a fresh profile, console capture and silent downloads.
-pub async fn open(driver: &Chromedriver, profile_dir: &Path, options: &BrowserOptions) -> Result<Client> {
+pub async fn open(
+    driver: &Chromedriver,
+    profile_dir: &Path,
+    options: &BrowserOptions,
+) -> Result<Client> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let (width, height) = options.window;
     let capabilities = json!({

@@ -28,8 +28,15 @@ impl ConsoleEntry {
 struct ReadBrowserLog;
 
 impl WebDriverCompatibleCommand for ReadBrowserLog {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
@@ -52,5 +59,9 @@ pub async fn read(client: &Client) -> Result<Vec<ConsoleEntry>> {
 }
 
 fn text(entry: &Value, key: &str) -> String {
-    entry.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    entry
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -98,12 +98,18 @@ impl Hooks {
             .method(method)
             .uri(format!("{}/{path}", self.base))
             .header("content-type", "application/json")
-            .body(Full::new(Bytes::from(body.map(|b| b.to_string()).unwrap_or_default())))?;
+            .body(Full::new(Bytes::from(
+                body.map(|b| b.to_string()).unwrap_or_default(),
+            )))?;
         let response = self.http.request(request).await?;
         let status = response.status();
         let bytes = response.into_body().collect().await?.to_bytes();
         if !status.is_success() {
-            return Err(format!("test hook {path} answered {status}: {}", String::from_utf8_lossy(&bytes)).into());
+            return Err(format!(
+                "test hook {path} answered {status}: {}",
+                String::from_utf8_lossy(&bytes)
+            )
+            .into());
         }
         let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         // Hooks may answer in the envelope; the counters then sit under `data`.

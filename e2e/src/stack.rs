@@ -46,11 +46,12 @@ impl Stack {
     pub async fn start(options: StackOptions) -> Result<Self> {
         let data = tempfile::tempdir()?;
         let mut config = trustyconvert_server::Config {
-            port: 0,
-            dist: dist_dir()?,
-            data_dir: Some(data.path().to_path_buf()),
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            dist_dir: dist_dir()?,
+            data_dir: data.path().to_path_buf(),
             test_hooks: true,
-            no_rate_limits: true,
+            // Every request of a test comes from 127.0.0.1; tests of the limits set them back.
+            rate_limits_enabled: false,
             ..trustyconvert_server::Config::default()
         };
         (options.configure)(&mut config);

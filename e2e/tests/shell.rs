@@ -8,19 +8,44 @@ async fn shell_renders_without_console_errors() -> trustyconvert_e2e::Result<()>
     let stack = Stack::start(StackOptions::default()).await?;
     stack.open_app("/").await?;
 
-    let brand = stack.browser.find(Locator::Css(".brand-name")).await?.text().await?;
+    let brand = stack
+        .browser
+        .find(Locator::Css(".brand-name"))
+        .await?
+        .text()
+        .await?;
     assert_eq!(brand, "TrustyConvert");
-    let drop_panel = stack.browser.find(Locator::Css("[data-testid=dropzone]")).await?.text().await?;
-    assert!(drop_panel.contains("Drop a file"), "drop panel says: {drop_panel}");
-    assert!(stack.browser.find(Locator::Css("footer.footer")).await.is_ok());
+    let drop_panel = stack
+        .browser
+        .find(Locator::Css("[data-testid=dropzone]"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        drop_panel.contains("Drop a file"),
+        "drop panel says: {drop_panel}"
+    );
+    assert!(stack
+        .browser
+        .find(Locator::Css("footer.footer"))
+        .await
+        .is_ok());
     // The stylesheet is applied: the header is navy, not the browser default.
     let header_colour = stack
         .browser
-        .execute("return getComputedStyle(document.querySelector('header.header')).backgroundColor", vec![])
+        .execute(
+            "return getComputedStyle(document.querySelector('header.header')).backgroundColor",
+            vec![],
+        )
         .await?;
     assert_eq!(header_colour.as_str(), Some("rgb(44, 62, 80)"));
 
-    let errors: Vec<_> = stack.console().await?.into_iter().filter(|entry| entry.is_app_error()).collect();
+    let errors: Vec<_> = stack
+        .console()
+        .await?
+        .into_iter()
+        .filter(|entry| entry.is_app_error())
+        .collect();
     assert!(errors.is_empty(), "the app logged errors: {errors:#?}");
     stack.stop().await
 }

@@ -10,7 +10,15 @@ pub fn run(server_args: &[String]) -> Result<(), String> {
         .map(String::as_str)
         .filter(|arg| *arg != "--")
         .collect();
-    let mut args = vec!["run", "--quiet", "--package", "trustyconvert-server", "--", "--dist", &dist];
+    let mut args = vec![
+        "run",
+        "--quiet",
+        "--package",
+        "trustyconvert-server",
+        "--",
+        "--dist",
+        &dist,
+    ];
     args.extend(server_args);
     // The server prints the URL it listens on once the port is bound.
     run::status(run::command("cargo", &args))

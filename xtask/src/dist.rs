@@ -19,24 +19,44 @@ pub fn build_release() -> Result<PathBuf, String> {
 }
 
 fn print_sizes(dist: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dist).map_err(|error| format!("cannot read {}: {error}", dist.display()))?;
+    let entries = std::fs::read_dir(dist)
+        .map_err(|error| format!("cannot read {}: {error}", dist.display()))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| matches!(path.extension().and_then(|ext| ext.to_str()), Some("wasm" | "js" | "css")))
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|ext| ext.to_str()),
+                Some("wasm" | "js" | "css")
+            )
+        })
         .collect();
     files.sort();
     println!("bundle size (raw / gzip):");
     let (mut raw_total, mut gzip_total) = (0, 0);
     for path in files {
-        let bytes = std::fs::read(&path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+        let bytes = std::fs::read(&path)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
         let gzipped = gzip_len(&bytes);
         raw_total += bytes.len();
         gzip_total += gzipped;
-        let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        println!("  {:<48} {:>9} / {:>9}", name, kib(bytes.len()), kib(gzipped));
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!(
+            "  {:<48} {:>9} / {:>9}",
+            name,
+            kib(bytes.len()),
+            kib(gzipped)
+        );
     }
-    println!("  {:<48} {:>9} / {:>9}", "total", kib(raw_total), kib(gzip_total));
+    println!(
+        "  {:<48} {:>9} / {:>9}",
+        "total",
+        kib(raw_total),
+        kib(gzip_total)
+    );
     Ok(())
 }
 

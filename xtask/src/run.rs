@@ -65,6 +65,10 @@ pub fn first_line(program: &Path, args: &[&str]) -> Option<String> {
 
 fn describe(command: &Command) -> String {
     let mut parts = vec![command.get_program().to_string_lossy().into_owned()];
-    parts.extend(command.get_args().map(|arg| arg.to_string_lossy().into_owned()));
+    parts.extend(
+        command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned()),
+    );
     parts.join(" ")
 }

@@ -23,8 +23,7 @@ pub enum Need {
 /// Makes every tool of `need` present; one clear line per tool that cannot be installed.
 pub fn ensure(need: Need) -> Result<(), String> {
     let mut missing = Vec::new();
-    let steps: [fn() -> Result<(), String>; 4] =
-        [wasm_target, wasm_bindgen_cli, trunk, wasm_opt];
+    let steps: [fn() -> Result<(), String>; 4] = [wasm_target, wasm_bindgen_cli, trunk, wasm_opt];
     for step in steps {
         if let Err(line) = step() {
             missing.push(line);
@@ -64,11 +63,20 @@ fn wasm_bindgen_cli() -> Result<(), String> {
     if present.as_deref() == Some(wanted.as_str()) && find("wasm-bindgen-test-runner").is_some() {
         return Ok(());
     }
-    announce(&format!("wasm-bindgen-cli {version}"), "cargo install (~4 min)");
+    announce(
+        &format!("wasm-bindgen-cli {version}"),
+        "cargo install (~4 min)",
+    );
     // Not --locked: the crate's own lock file names a version this registry lacks.
     let mut install = run::command(
         "cargo",
-        &["install", "wasm-bindgen-cli", "--version", &version, "--force"],
+        &[
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--force",
+        ],
     );
     install.env_remove("CARGO_TARGET_DIR");
     run::status(install).map_err(|error| {
@@ -81,10 +89,20 @@ fn trunk() -> Result<(), String> {
     if present.is_some_and(|line| line.contains(TRUNK_VERSION)) {
         return Ok(());
     }
-    announce(&format!("trunk {TRUNK_VERSION}"), "cargo install --locked (~11 min)");
+    announce(
+        &format!("trunk {TRUNK_VERSION}"),
+        "cargo install --locked (~11 min)",
+    );
     let mut install = run::command(
         "cargo",
-        &["install", "trunk", "--version", TRUNK_VERSION, "--locked", "--force"],
+        &[
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+            "--force",
+        ],
     );
     // Thin LTO-free release profile: 11 minutes instead of 15 on two cores.
     install
@@ -105,9 +123,13 @@ fn wasm_opt() -> Result<(), String> {
     if find("npm").is_none() {
         return Err(format!("wasm-opt ({BINARYEN_NPM}): npm is not installed; install Node.js and npm (e.g. `apt-get install npm`), then rerun"));
     }
-    announce(&format!("wasm-opt ({BINARYEN_NPM})"), "npm install into .tools/");
+    announce(
+        &format!("wasm-opt ({BINARYEN_NPM})"),
+        "npm install into .tools/",
+    );
     let dir = workspace::tools_dir();
-    std::fs::create_dir_all(&dir).map_err(|error| format!("wasm-opt: cannot create {}: {error}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| format!("wasm-opt: cannot create {}: {error}", dir.display()))?;
     let prefix = dir.to_string_lossy().into_owned();
     run::status(run::command(
         "npm",
@@ -127,12 +149,22 @@ fn chromium() -> Result<(), String> {
     let apt = |args: &[&str]| {
         let mut all = vec!["apt-get"];
         all.extend_from_slice(args);
-        let (program, rest) = if sudo { ("sudo", &all[..]) } else { ("apt-get", &all[1..]) };
+        let (program, rest) = if sudo {
+            ("sudo", &all[..])
+        } else {
+            ("apt-get", &all[1..])
+        };
         let mut command = run::command(program, rest);
         command.env("DEBIAN_FRONTEND", "noninteractive");
         run::status(command)
     };
-    let packages = ["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"];
+    let packages = [
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ];
     // Package lists may be stale on a fresh machine: update once, then retry.
     apt(&packages)
         .or_else(|_| apt(&["update"]).and_then(|_| apt(&packages)))

@@ -1,0 +1,244 @@
+//! Tests of the job state machine, the status reader and the polling interval.
+
+use super::*;
+use crate::api::error::ApiErrorKind;
+use serde_json::json;
+
+fn file() -> ValidatedFile {
+    ValidatedFile {
+        name: "a.png".into(),
+        extension: "png".into(),
+        size: 1000,
+        max_size: 10_000,
+    }
+}
+
+fn id() -> JobId {
+    JobId::from_random_bytes([7; 16])
+}
+
+fn status(s: RemoteStatus, progress: Option<u8>) -> JobEvent {
+    JobEvent::StatusReported(RemoteJobStatus {
+        status: s,
+        progress,
+        output_size: Some(42),
+        error: Some("boom".into()),
+    })
+}
+
+fn run(events: Vec<JobEvent>) -> JobState {
+    events.into_iter().fold(JobState::Idle, next)
+}
+
+fn to_converting() -> Vec<JobEvent> {
+    vec![
+        JobEvent::FileChosen(file()),
+        JobEvent::TargetChosen("jpg".into()),
+        JobEvent::UploadStarted { job_id: id() },
+        JobEvent::UploadProgress {
+            sent: 500,
+            total: 1000,
+        },
+        JobEvent::UploadFinished,
+        JobEvent::ConversionQueued,
+    ]
+}
+
+fn plan() -> JobPlan {
+    JobPlan {
+        file: file(),
+        target: "jpg".into(),
+    }
+}
+
+#[test]
+fn happy_path() {
+    let mut events = to_converting();
+    assert!(matches!(
+        run(events.clone()),
+        JobState::Converting {
+            queued: true,
+            progress: None,
+            ..
+        }
+    ));
+    events.push(status(RemoteStatus::Processing, Some(40)));
+    assert!(matches!(
+        run(events.clone()),
+        JobState::Converting {
+            queued: false,
+            progress: Some(40),
+            ..
+        }
+    ));
+    events.push(status(RemoteStatus::Completed, None));
+    assert_eq!(
+        run(events),
+        JobState::Completed {
+            plan: plan(),
+            job_id: id(),
+            output_size: Some(42)
+        }
+    );
+}
+
+#[test]
+fn upload_progress_is_clamped_and_monotonic() {
+    let mut events = to_converting();
+    events.truncate(4);
+    let state = run(events.clone());
+    assert_eq!(state.upload_percent(), Some(50));
+    events.push(JobEvent::UploadProgress {
+        sent: 100,
+        total: 1000,
+    });
+    assert_eq!(run(events.clone()).upload_percent(), Some(50));
+    events.push(JobEvent::UploadProgress {
+        sent: 5000,
+        total: 0,
+    });
+    assert_eq!(run(events).upload_percent(), Some(100));
+}
+
+#[test]
+fn no_upload_without_a_target() {
+    let state = run(vec![
+        JobEvent::FileChosen(file()),
+        JobEvent::UploadStarted { job_id: id() },
+    ]);
+    assert_eq!(
+        state,
+        JobState::FileChosen {
+            file: file(),
+            target: None
+        }
+    );
+}
+
+#[test]
+fn failures_keep_the_plan_and_retry_returns_to_the_choice() {
+    let mut events = to_converting();
+    events.push(status(RemoteStatus::Failed, None));
+    let failed = run(events.clone());
+    let JobState::Failed {
+        plan: Some(_),
+        failure,
+    } = &failed
+    else {
+        panic!("{failed:?}")
+    };
+    assert_eq!(failure.user_message(), "The conversion failed: boom");
+    events.push(JobEvent::Retry);
+    assert_eq!(
+        run(events),
+        JobState::FileChosen {
+            file: file(),
+            target: Some("jpg".into())
+        }
+    );
+    let mut events = to_converting();
+    events.push(JobEvent::Failed(JobFailure::Api(ApiError::new(
+        ApiErrorKind::TaskLimit {
+            retry_after_secs: Some(3),
+        },
+    ))));
+    assert!(matches!(run(events), JobState::Failed { .. }));
+}
+
+#[test]
+fn timeout_and_session_change() {
+    let mut events = to_converting();
+    events.push(JobEvent::TimedOut);
+    assert_eq!(
+        run(events),
+        JobState::Failed {
+            plan: Some(plan()),
+            failure: JobFailure::TimedOut
+        }
+    );
+    // A new session: the job is gone, redo from the file still held.
+    for cut in 3..=6 {
+        let mut events = to_converting();
+        events.truncate(cut);
+        events.push(JobEvent::SessionChanged);
+        assert_eq!(
+            run(events),
+            JobState::FileChosen {
+                file: file(),
+                target: Some("jpg".into())
+            },
+            "after {cut} events"
+        );
+    }
+    // Nothing to redo when nothing was started.
+    assert_eq!(run(vec![JobEvent::SessionChanged]), JobState::Idle);
+}
+
+#[test]
+fn late_or_senseless_events_change_nothing() {
+    let done = {
+        let mut events = to_converting();
+        events.push(status(RemoteStatus::Completed, None));
+        run(events)
+    };
+    for event in [
+        JobEvent::UploadProgress { sent: 1, total: 2 },
+        JobEvent::UploadFinished,
+        JobEvent::ConversionQueued,
+        status(RemoteStatus::Processing, Some(10)),
+        JobEvent::TimedOut,
+        JobEvent::Retry,
+    ] {
+        assert_eq!(next(done.clone(), event.clone()), done, "{event:?}");
+    }
+    // Choosing another file while busy is ignored; when done it starts over.
+    let busy = run(to_converting());
+    assert_eq!(next(busy.clone(), JobEvent::FileChosen(file())), busy);
+    assert!(matches!(
+        next(done, JobEvent::FileChosen(file())),
+        JobState::FileChosen { target: None, .. }
+    ));
+    assert_eq!(next(busy, JobEvent::Reset), JobState::Idle);
+}
+
+#[test]
+fn remote_status_is_read_tolerantly() {
+    let s =
+        RemoteJobStatus::from_data(&json!({"status": "PROCESSING", "progress": "55.4"})).unwrap();
+    assert_eq!((s.status, s.progress), (RemoteStatus::Processing, Some(55)));
+    let s = RemoteJobStatus::from_data(&json!({"status": "completed", "output_size": 10})).unwrap();
+    assert_eq!(
+        (s.status, s.output_size),
+        (RemoteStatus::Completed, Some(10))
+    );
+    let s = RemoteJobStatus::from_data(&json!({"status": "failed", "error": {"message": "bad"}}))
+        .unwrap();
+    assert_eq!(s.error.as_deref(), Some("bad"));
+    let s = RemoteJobStatus::from_data(&json!({"status": "pending", "progress": 900})).unwrap();
+    assert_eq!((s.status, s.progress), (RemoteStatus::Queued, Some(100)));
+    assert_eq!(
+        RemoteJobStatus::from_data(&json!({"status": "weird"})),
+        None
+    );
+    assert_eq!(RemoteJobStatus::from_data(&json!({})), None);
+    assert_eq!(RemoteJobStatus::from_data(&json!(null)), None);
+    let s = RemoteJobStatus::from_data(&json!({"status": "queued", "progress": -5})).unwrap();
+    assert_eq!(s.progress, None);
+}
+
+#[test]
+fn polling_backs_off_and_caps() {
+    assert_eq!(poll_interval_ms(0), 500);
+    assert_eq!(poll_interval_ms(1), 750);
+    assert_eq!(poll_interval_ms(2), 1125);
+    assert_eq!(poll_interval_ms(6), 5000);
+    assert_eq!(poll_interval_ms(u32::MAX), POLL_MAX_MS);
+    let mut last = 0;
+    for attempt in 0..100 {
+        let d = poll_interval_ms(attempt);
+        assert!(d >= last && d <= POLL_MAX_MS);
+        last = d;
+    }
+    assert!(!conversion_timed_out(1_000.0, 1_000.0 + 60_000.0));
+    assert!(conversion_timed_out(0.0, CONVERSION_TIMEOUT_MS as f64));
+}

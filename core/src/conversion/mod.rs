@@ -1,0 +1,5 @@
+//! Conversion rules: which formats pair up, whether a file may be uploaded, and the job's states.
+
+pub mod formats;
+pub mod job;
+pub mod validate;

@@ -1,0 +1,250 @@
+//! Checks a chosen file before any upload (has content, a known type, within the size limit),
+//! with messages that name the limit and the accepted types.
+
+use super::formats::{canonical_format, format_label, FormatCatalog, DEFAULT_MAX_UPLOAD_BYTES};
+
+/// A file the catalog accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidatedFile {
+    pub name: String,
+    /// Canonical extension (`jpg` for `photo.JPEG`).
+    pub extension: String,
+    pub size: u64,
+    /// The limit that applied (from the catalog, else the API's default).
+    pub max_size: u64,
+}
+
+/// Why a file cannot be converted. `Display` is the user-facing message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileRejection {
+    #[error("“{name}” is empty. Please choose a file that has content.")]
+    Empty { name: String },
+    #[error("“{name}” has no file extension, so its type is unknown. Accepted types: {}.", accepted.join(", "))]
+    NoExtension { name: String, accepted: Vec<String> },
+    #[error("{} files (“{name}”) cannot be converted. Accepted types: {}.", format_label(extension), accepted.join(", "))]
+    UnsupportedType {
+        name: String,
+        extension: String,
+        accepted: Vec<String>,
+    },
+    #[error("“{name}” is {} and the limit for {} files is {}. Please choose a smaller file.", human_size(*size), format_label(extension), human_size(*limit))]
+    TooLarge {
+        name: String,
+        extension: String,
+        size: u64,
+        limit: u64,
+    },
+    #[error("The list of supported formats is not available yet. Please try again in a moment.")]
+    FormatsUnavailable,
+}
+
+impl FileRejection {
+    pub fn user_message(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// Longest file name shown in a message; longer names are shortened in the middle.
+const MAX_SHOWN_NAME: usize = 60;
+
+fn shown_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= MAX_SHOWN_NAME {
+        return name.to_owned();
+    }
+    let head: String = chars[..MAX_SHOWN_NAME / 2].iter().collect();
+    let tail: String = chars[chars.len() - MAX_SHOWN_NAME / 2 + 1..]
+        .iter()
+        .collect();
+    format!("{head}…{tail}")
+}
+
+/// The extension after the last dot of the base name, if any (`.bashrc` and `file.` have none).
+fn raw_extension(name: &str) -> Option<&str> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let (stem, ext) = base.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty()).then_some(ext)
+}
+
+/// Validates a chosen file against the catalog. Checks in the order a person can fix them:
+/// catalog present, content, type, size.
+pub fn validate_file(
+    name: &str,
+    size: u64,
+    catalog: &FormatCatalog,
+) -> Result<ValidatedFile, FileRejection> {
+    let name = name.trim();
+    let shown = shown_name(name);
+    if catalog.is_empty() {
+        return Err(FileRejection::FormatsUnavailable);
+    }
+    if size == 0 {
+        return Err(FileRejection::Empty { name: shown });
+    }
+    let accepted = catalog.accepted_labels();
+    let Some(raw) = raw_extension(name) else {
+        return Err(FileRejection::NoExtension {
+            name: shown,
+            accepted,
+        });
+    };
+    let extension = canonical_format(raw)
+        .filter(|ext| catalog.accepted_extensions().contains(ext))
+        .ok_or_else(|| FileRejection::UnsupportedType {
+            name: shown.clone(),
+            extension: canonical_format(raw).unwrap_or_else(|| raw.chars().take(16).collect()),
+            accepted,
+        })?;
+    let max_size = catalog
+        .max_size_for(&extension)
+        .unwrap_or(DEFAULT_MAX_UPLOAD_BYTES);
+    if size > max_size {
+        return Err(FileRejection::TooLarge {
+            name: shown,
+            extension,
+            size,
+            limit: max_size,
+        });
+    }
+    Ok(ValidatedFile {
+        name: name.to_owned(),
+        extension,
+        size,
+        max_size,
+    })
+}
+
+/// A size as people read it, in binary units labelled the familiar way (100 MiB → "100 MB"):
+/// "512 bytes", "1.5 KB", "12.3 MB", "100 MB", "2 GB".
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
+    if bytes < 1024 {
+        return if bytes == 1 {
+            "1 byte".to_owned()
+        } else {
+            format!("{bytes} bytes")
+        };
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    // One decimal below 100, none above; "1024 KB" after rounding becomes "1 MB".
+    let mut rounded = if value < 100.0 {
+        (value * 10.0).round() / 10.0
+    } else {
+        value.round()
+    };
+    if rounded >= 1024.0 && unit < UNITS.len() - 1 {
+        rounded = 1.0;
+        unit += 1;
+    }
+    let text = format!("{rounded:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn catalog() -> FormatCatalog {
+        FormatCatalog::from_data(&json!([
+            {"inputFormats": ["png", "jpg"], "outputFormats": ["pdf", "png"], "maxSize": 104857600},
+            {"inputFormats": ["md"], "outputFormats": ["html"], "maxSize": 1048576},
+            {"inputFormats": ["csv"], "outputFormats": ["json"]}
+        ]))
+        .unwrap()
+    }
+
+    #[test]
+    fn accepts_known_types_within_the_limit() {
+        let ok = validate_file("Holiday Photo.JPEG", 2_000_000, &catalog()).unwrap();
+        assert_eq!(ok.extension, "jpg");
+        assert_eq!(ok.max_size, 104_857_600);
+        assert_eq!(ok.name, "Holiday Photo.JPEG");
+        // No maxSize named: the API's default.
+        let csv = validate_file("a.csv", 5, &catalog()).unwrap();
+        assert_eq!(csv.max_size, DEFAULT_MAX_UPLOAD_BYTES);
+        assert!(validate_file("exact.png", 104_857_600, &catalog()).is_ok());
+    }
+
+    #[test]
+    fn rejections_name_the_limit_and_the_accepted_types() {
+        let big = validate_file("big.png", 150 * 1024 * 1024, &catalog()).unwrap_err();
+        assert_eq!(
+            big.user_message(),
+            "“big.png” is 150 MB and the limit for PNG files is 100 MB. Please choose a smaller file."
+        );
+        let md = validate_file("notes.md", 2 * 1024 * 1024, &catalog()).unwrap_err();
+        assert!(md
+            .user_message()
+            .contains("limit for Markdown files is 1 MB"));
+        let exe = validate_file("setup.exe", 10, &catalog()).unwrap_err();
+        assert_eq!(
+            exe.user_message(),
+            "EXE files (“setup.exe”) cannot be converted. Accepted types: PNG, JPEG, Markdown, CSV."
+        );
+        let none = validate_file("README", 10, &catalog()).unwrap_err();
+        assert!(matches!(none, FileRejection::NoExtension { .. }));
+        assert!(none.user_message().contains("Accepted types: PNG, JPEG"));
+        let empty = validate_file("a.png", 0, &catalog()).unwrap_err();
+        assert_eq!(
+            empty.user_message(),
+            "“a.png” is empty. Please choose a file that has content."
+        );
+    }
+
+    #[test]
+    fn odd_names() {
+        let c = catalog();
+        assert!(matches!(
+            validate_file(".png", 10, &c),
+            Err(FileRejection::NoExtension { .. })
+        ));
+        assert!(matches!(
+            validate_file("file.", 10, &c),
+            Err(FileRejection::NoExtension { .. })
+        ));
+        assert!(matches!(
+            validate_file("", 10, &c),
+            Err(FileRejection::NoExtension { .. })
+        ));
+        assert!(validate_file("C:\\photos\\x.png", 10, &c).is_ok());
+        assert!(matches!(
+            validate_file("archive.tar.gz", 10, &c),
+            Err(FileRejection::UnsupportedType { .. })
+        ));
+        let weird = validate_file("a.<script>", 10, &c).unwrap_err();
+        assert!(matches!(weird, FileRejection::UnsupportedType { .. }));
+        let long = format!("{}.exe", "n".repeat(500));
+        let msg = validate_file(&long, 10, &c).unwrap_err().user_message();
+        assert!(msg.chars().count() < 200, "{msg}");
+        assert_eq!(
+            validate_file("a.png", 10, &FormatCatalog::default()),
+            Err(FileRejection::FormatsUnavailable)
+        );
+    }
+
+    #[test]
+    fn human_sizes() {
+        let cases: &[(u64, &str)] = &[
+            (0, "0 bytes"),
+            (1, "1 byte"),
+            (1023, "1023 bytes"),
+            (1024, "1 KB"),
+            (1536, "1.5 KB"),
+            (1024 * 1024 - 1, "1 MB"),
+            (104_857_600, "100 MB"),
+            (12_900_000, "12.3 MB"),
+            (5 * 1024 * 1024 * 1024, "5 GB"),
+            (u64::MAX, "16384 PB"),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(human_size(*bytes), *expected, "{bytes}");
+        }
+    }
+}

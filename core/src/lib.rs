@@ -1,0 +1,36 @@
+//! The pure layer of TrustyConvert: values in, values out, no I/O, no web-sys.
+//!
+//! Everything here builds for `wasm32-unknown-unknown` without JS and is tested natively.
+//! Time is always passed in (milliseconds as numbers); randomness is passed in (jitter, bytes).
+
+// `ApiError` is ~200 bytes (kind, status, ids, messages, field issues) and is returned in every
+// `Result` here; boxing it would cost an allocation per error for no measurable gain.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
+pub mod backoff;
+pub mod conversion;
+pub mod ids;
+pub mod session;
+
+pub use api::csrf_scope::{resolve_api_url, should_send_csrf};
+pub use api::envelope::{parse_response, parse_retry_after, ApiSuccess};
+pub use api::error::{ApiError, ApiErrorKind, FieldIssue};
+pub use api::retry::IdempotentRetry;
+pub use backoff::capped_backoff_ms;
+pub use conversion::formats::{
+    canonical_format, format_label, FormatCatalog, FormatGroup, TargetOption,
+    DEFAULT_MAX_UPLOAD_BYTES,
+};
+pub use conversion::job::{
+    next as next_job_state, poll_interval_ms, JobEvent, JobFailure, JobPlan, JobState,
+    RemoteJobStatus, RemoteStatus, CONVERSION_TIMEOUT_MS,
+};
+pub use conversion::validate::{human_size, validate_file, FileRejection, ValidatedFile};
+pub use ids::{CsrfToken, DownloadToken, JobId, SessionId};
+pub use session::cookie::{read_csrf_cookie, CookieRead};
+pub use session::policy::{
+    decide, epoch_after_init, init_backoff_ms, Action, Decision, GiveUpReason, InitReason,
+    RequestContext, SessionEvent, SessionSnapshot, TokenSource,
+};
+pub use session::{RejectedTokens, SessionEpoch};

@@ -1,0 +1,342 @@
+//! The session rules of DESIGN.md as one pure function: an event and a snapshot of what the tab
+//! knows go in, the action to take (and the next bookkeeping values) come out. The
+//! `SessionManager` performs the action; single flight and timers are its business, not this one's.
+
+use super::cookie::CookieRead;
+use super::{RejectedTokens, SessionEpoch};
+use crate::backoff::capped_backoff_ms;
+use crate::ids::{CsrfToken, SessionId};
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// The app started (read the cookie first).
+    AppLoad,
+    /// The page became visible again.
+    PageVisible,
+    /// A POST/PUT/DELETE is about to be sent. GETs need no decision: they carry no token, and a
+    /// GET that needs a session recovers through `SessionError` like any other.
+    BeforeMutatingRequest,
+    /// The user started something (chose a file, pressed convert). After a close, this is what
+    /// may start the next session; otherwise it behaves like `BeforeMutatingRequest`.
+    UserAction,
+    /// A JSON success whose `data.csrf_token` held this token.
+    ResponseWithToken(CsrfToken),
+    ResponseWithoutToken,
+    /// A request sent with `sent` (if any) got a CSRF error (403 `CSRFValidationError`).
+    CsrfError {
+        sent: Option<CsrfToken>,
+        request: RequestContext,
+    },
+    /// A request sent with `sent` (if any) got a session error (401).
+    SessionError {
+        sent: Option<CsrfToken>,
+        request: RequestContext,
+    },
+    /// The user closed the session (`POST /session/close` answered, or the user asked to forget).
+    UserClosedSession,
+    /// A recovery (`GET /session/init`) failed for a reason other than CSRF/session (network,
+    /// 5xx after retries, rate limit).
+    RecoveryFailed,
+}
+
+/// Facts about the request that failed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The request is itself a recovery (`/session/init`): it never starts another recovery.
+    pub is_recovery: bool,
+    /// The request is already the one retry after a recovery: recover once, retry once.
+    pub already_retried: bool,
+    /// The session epoch when the request was sent; older than the snapshot's epoch means the
+    /// session was replaced meanwhile (another request already recovered).
+    pub epoch: SessionEpoch,
+}
+
+/// What the tab knows right now. The manager fills `cookie` from a fresh read of
+/// `document.cookie` for every event except the `Response*` ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionSnapshot {
+    /// The store's token (from a response body or an adopted cookie).
+    pub store_token: Option<CsrfToken>,
+    pub cookie: CookieRead,
+    /// The cookie's value at the previous read (`None` when it was absent or unreadable).
+    pub last_cookie_seen: Option<CsrfToken>,
+    pub rejected: RejectedTokens,
+    /// The user closed the session and has not started a new one yet.
+    pub user_closed: bool,
+    pub epoch: SessionEpoch,
+}
+
+/// Why `/session/init` is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitReason {
+    /// No usable token is known at all: resume the session the cookie names, or create one.
+    NoToken,
+    /// The user acted after closing the session: start the next one.
+    UserStarted,
+    /// A CSRF error left no other token: resume the session to learn its current token.
+    CsrfRecovery,
+    /// A session error: the session is gone; init creates a new one.
+    SessionExpired,
+}
+
+impl InitReason {
+    /// The failed request is retried once after the init.
+    pub fn retries_request(self) -> bool {
+        matches!(self, InitReason::CsrfRecovery | InitReason::SessionExpired)
+    }
+
+    /// A successful init means a new session, so the epoch changes ("session changed").
+    pub fn starts_new_epoch(self) -> bool {
+        matches!(self, InitReason::SessionExpired | InitReason::UserStarted)
+    }
+}
+
+/// Where a retry's token came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    Store,
+    /// From the cookie: adopt it into the store as well.
+    Cookie,
+}
+
+/// Why the policy stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GiveUpReason {
+    /// The failing request was itself a recovery: no recovery of a recovery.
+    RecoveryCallFailed,
+    /// The request was already retried once after a recovery: no loop.
+    AlreadyRetried,
+    /// The recovery init failed (network, 5xx, rate limit).
+    RecoveryFailed,
+}
+
+/// What to do. The manager surfaces the original `ApiError` when it gives up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Nothing,
+    /// Send with this token (the store's).
+    UseToken(CsrfToken),
+    /// Put the cookie's token in the store, then send with it.
+    AdoptCookieToken(CsrfToken),
+    /// Put the server's token in the store: it wins over the cookie.
+    StoreToken(CsrfToken),
+    /// Call `GET /session/init` (one shared flight, with `init_backoff_ms` after failures); store
+    /// its token; clear `user_closed`; then retry the request if `reason.retries_request()`, and
+    /// bump the epoch per `epoch_after_init`.
+    InitSession {
+        reason: InitReason,
+    },
+    /// Retry the failed request once with this token.
+    RetryWith {
+        token: CsrfToken,
+        source: TokenSource,
+    },
+    /// Clear the store's token, set `user_closed`; nothing more until the user acts.
+    EndSession,
+    /// Do nothing by itself: the user closed the session.
+    WaitForUser,
+    GiveUp(GiveUpReason),
+}
+
+/// The action plus the next values of the bookkeeping the manager keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub action: Action,
+    /// Assign to `last_cookie_seen` (unchanged for events that did not read the cookie).
+    pub last_cookie_seen: Option<CsrfToken>,
+    /// Assign to the rejected set.
+    pub rejected: RejectedTokens,
+}
+
+/// Applies the session rules. Total: every event and state gives a decision.
+pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
+    let mut rejected = state.rejected.clone();
+    let read_cookie = state.cookie.token().cloned();
+    let decision = |action: Action, rejected: RejectedTokens, cookie_was_read: bool| Decision {
+        action,
+        last_cookie_seen: if cookie_was_read {
+            read_cookie.clone()
+        } else {
+            state.last_cookie_seen.clone()
+        },
+        rejected,
+    };
+
+    match event {
+        SessionEvent::AppLoad | SessionEvent::PageVisible | SessionEvent::BeforeMutatingRequest => {
+            decision(sync(state), rejected, true)
+        }
+        SessionEvent::UserAction if state.user_closed => decision(
+            Action::InitSession {
+                reason: InitReason::UserStarted,
+            },
+            rejected,
+            true,
+        ),
+        SessionEvent::UserAction => decision(sync(state), rejected, true),
+        SessionEvent::ResponseWithToken(token) => {
+            // The server issued it, so it is current even if we once saw it refused.
+            rejected.remove(token);
+            decision(Action::StoreToken(token.clone()), rejected, false)
+        }
+        SessionEvent::ResponseWithoutToken => decision(Action::Nothing, rejected, false),
+        SessionEvent::CsrfError { sent, request } => {
+            if let Some(sent) = sent {
+                rejected.insert(sent.clone());
+            }
+            let action = recover_csrf(sent.as_ref(), *request, state, &rejected);
+            decision(action, rejected, true)
+        }
+        SessionEvent::SessionError { sent, request } => {
+            if let Some(sent) = sent {
+                rejected.insert(sent.clone());
+            }
+            let action = recover_session(*request, state, &mut rejected);
+            decision(action, rejected, true)
+        }
+        SessionEvent::UserClosedSession => {
+            // The closed session's token must never come back from a leftover cookie.
+            if let Some(token) = &state.store_token {
+                rejected.insert(token.clone());
+            }
+            if let Some(token) = &read_cookie {
+                rejected.insert(token.clone());
+            }
+            decision(Action::EndSession, rejected, true)
+        }
+        SessionEvent::RecoveryFailed => decision(
+            Action::GiveUp(GiveUpReason::RecoveryFailed),
+            rejected,
+            false,
+        ),
+    }
+}
+
+/// App load, page visible, before a mutating request: sync from the cookie, init only when
+/// nothing usable is known.
+fn sync(state: &SessionSnapshot) -> Action {
+    if state.user_closed {
+        return Action::WaitForUser;
+    }
+    let usable = |t: &&CsrfToken| !state.rejected.contains(t);
+    let store = state.store_token.as_ref().filter(usable);
+    if let Some(cookie) = state.cookie.token().filter(usable) {
+        let changed = state.last_cookie_seen.as_ref() != Some(cookie);
+        // An unchanged cookie does not override a token the server sent in a body; but with no
+        // usable store token, the cookie's token is still better than creating a session.
+        if Some(cookie) != store && (changed || store.is_none()) {
+            return Action::AdoptCookieToken(cookie.clone());
+        }
+    }
+    match store {
+        Some(token) => Action::UseToken(token.clone()),
+        None => Action::InitSession {
+            reason: InitReason::NoToken,
+        },
+    }
+}
+
+fn stop_before_recovering(request: RequestContext, state: &SessionSnapshot) -> Option<Action> {
+    if request.is_recovery {
+        Some(Action::GiveUp(GiveUpReason::RecoveryCallFailed))
+    } else if request.already_retried {
+        Some(Action::GiveUp(GiveUpReason::AlreadyRetried))
+    } else if state.user_closed {
+        Some(Action::WaitForUser)
+    } else {
+        None
+    }
+}
+
+/// CSRF error: another known token not yet rejected (store first: body tokens win), else init.
+fn recover_csrf(
+    sent: Option<&CsrfToken>,
+    request: RequestContext,
+    state: &SessionSnapshot,
+    rejected: &RejectedTokens,
+) -> Action {
+    if let Some(stop) = stop_before_recovering(request, state) {
+        return stop;
+    }
+    let fresh = |t: &&CsrfToken| Some(*t) != sent && !rejected.contains(t);
+    if let Some(token) = state.store_token.as_ref().filter(fresh) {
+        return Action::RetryWith {
+            token: token.clone(),
+            source: TokenSource::Store,
+        };
+    }
+    if let Some(token) = state.cookie.token().filter(fresh) {
+        return Action::RetryWith {
+            token: token.clone(),
+            source: TokenSource::Cookie,
+        };
+    }
+    Action::InitSession {
+        reason: InitReason::CsrfRecovery,
+    }
+}
+
+/// Session error: if the session was replaced since the request left, retry with the new token;
+/// else the store's token belongs to the dead session (reject it) and one init creates a new one.
+fn recover_session(
+    request: RequestContext,
+    state: &SessionSnapshot,
+    rejected: &mut RejectedTokens,
+) -> Action {
+    if let Some(stop) = stop_before_recovering(request, state) {
+        return stop;
+    }
+    if request.epoch < state.epoch {
+        if let Some(token) = state.store_token.as_ref().filter(|t| !rejected.contains(t)) {
+            return Action::RetryWith {
+                token: token.clone(),
+                source: TokenSource::Store,
+            };
+        }
+    }
+    if let Some(token) = &state.store_token {
+        rejected.insert(token.clone());
+    }
+    Action::InitSession {
+        reason: InitReason::SessionExpired,
+    }
+}
+
+/// The epoch after a successful init: a new one when the reason means a new session, or when the
+/// server answered with another session id than the one we knew (the server is the truth: a
+/// "resume" that found the session expired created a new one, and its old jobs are gone).
+pub fn epoch_after_init(
+    current: SessionEpoch,
+    reason: InitReason,
+    previous_session: Option<&SessionId>,
+    new_session: Option<&SessionId>,
+) -> SessionEpoch {
+    let id_changed =
+        matches!((previous_session, new_session), (Some(old), Some(new)) if old != new);
+    if reason.starts_new_epoch() || id_changed {
+        current.next()
+    } else {
+        current
+    }
+}
+
+/// First delay before retrying a failed init, doubled per consecutive failure.
+pub const INIT_BACKOFF_BASE_MS: u64 = 500;
+/// The longest wait between init attempts.
+pub const INIT_BACKOFF_CAP_MS: u64 = 30_000;
+
+/// How long to wait before the next `/session/init` after `consecutive_failures` failed ones
+/// (0 → no wait). Shared by every caller through the manager's single flight.
+pub fn init_backoff_ms(consecutive_failures: u32, jitter_0_to_1: f64) -> u64 {
+    capped_backoff_ms(
+        INIT_BACKOFF_BASE_MS,
+        INIT_BACKOFF_CAP_MS,
+        consecutive_failures,
+        jitter_0_to_1,
+    )
+}
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;

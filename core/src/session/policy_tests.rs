@@ -1,0 +1,525 @@
+//! The session rules as a table: each case is an event and a state, and the action expected.
+
+use super::*;
+
+fn t(v: &str) -> CsrfToken {
+    CsrfToken::new(v).unwrap()
+}
+
+fn state() -> SessionSnapshot {
+    SessionSnapshot::default()
+}
+
+fn with_store(v: &str) -> SessionSnapshot {
+    SessionSnapshot {
+        store_token: Some(t(v)),
+        ..state()
+    }
+}
+
+fn cookie(v: &str) -> CookieRead {
+    CookieRead::One(t(v))
+}
+
+fn csrf_error(sent: &str) -> SessionEvent {
+    SessionEvent::CsrfError {
+        sent: Some(t(sent)),
+        request: RequestContext::default(),
+    }
+}
+
+fn session_error(sent: Option<&str>) -> SessionEvent {
+    SessionEvent::SessionError {
+        sent: sent.map(t),
+        request: RequestContext::default(),
+    }
+}
+
+fn init(reason: InitReason) -> Action {
+    Action::InitSession { reason }
+}
+
+fn retry(v: &str, source: TokenSource) -> Action {
+    Action::RetryWith {
+        token: t(v),
+        source,
+    }
+}
+
+struct Case {
+    name: String,
+    event: SessionEvent,
+    state: SessionSnapshot,
+    expect: Action,
+}
+
+fn cases() -> Vec<Case> {
+    let sync_events = [
+        ("load", SessionEvent::AppLoad),
+        ("visible", SessionEvent::PageVisible),
+        ("before mutating", SessionEvent::BeforeMutatingRequest),
+        ("user action", SessionEvent::UserAction),
+    ];
+    let mut cases = Vec::new();
+    for (label, event) in sync_events {
+        cases.extend([
+            Case {
+                name: format!("{label}: nothing known -> init"),
+                event: event.clone(),
+                state: state(),
+                expect: init(InitReason::NoToken),
+            },
+            Case {
+                name: format!("{label}: new cookie -> adopt"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: cookie("c1"),
+                    ..state()
+                },
+                expect: Action::AdoptCookieToken(t("c1")),
+            },
+            Case {
+                name: format!("{label}: cookie changed since last read -> adopt"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: cookie("c2"),
+                    last_cookie_seen: Some(t("c1")),
+                    ..with_store("c1")
+                },
+                expect: Action::AdoptCookieToken(t("c2")),
+            },
+            Case {
+                name: format!("{label}: unchanged cookie does not beat a body token"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: cookie("c1"),
+                    last_cookie_seen: Some(t("c1")),
+                    ..with_store("body")
+                },
+                expect: Action::UseToken(t("body")),
+            },
+            Case {
+                name: format!("{label}: cookie equal to store -> use it"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: cookie("s"),
+                    ..with_store("s")
+                },
+                expect: Action::UseToken(t("s")),
+            },
+            Case {
+                name: format!("{label}: unchanged cookie, empty store -> adopt, no init"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: cookie("c1"),
+                    last_cookie_seen: Some(t("c1")),
+                    ..state()
+                },
+                expect: Action::AdoptCookieToken(t("c1")),
+            },
+            Case {
+                name: format!("{label}: rejected cookie not adopted again -> init"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: cookie("bad"),
+                    rejected: [t("bad")].into(),
+                    ..state()
+                },
+                expect: init(InitReason::NoToken),
+            },
+            Case {
+                name: format!("{label}: rejected cookie, store kept"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: cookie("bad"),
+                    rejected: [t("bad")].into(),
+                    ..with_store("s")
+                },
+                expect: Action::UseToken(t("s")),
+            },
+            Case {
+                name: format!("{label}: several cookies are unreadable -> store"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: CookieRead::Several,
+                    ..with_store("s")
+                },
+                expect: Action::UseToken(t("s")),
+            },
+            Case {
+                name: format!("{label}: several cookies, nothing else -> init"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    cookie: CookieRead::Several,
+                    ..state()
+                },
+                expect: init(InitReason::NoToken),
+            },
+            Case {
+                name: format!("{label}: rejected store token counts as none"),
+                event: event.clone(),
+                state: SessionSnapshot {
+                    rejected: [t("s")].into(),
+                    ..with_store("s")
+                },
+                expect: init(InitReason::NoToken),
+            },
+            Case {
+                name: format!("{label}: cross-site, store only"),
+                event: event.clone(),
+                state: with_store("s"),
+                expect: Action::UseToken(t("s")),
+            },
+        ]);
+    }
+    // After a user close nothing starts a session by itself; the next user action may.
+    for (label, event) in [
+        ("load", SessionEvent::AppLoad),
+        ("visible", SessionEvent::PageVisible),
+        ("before mutating", SessionEvent::BeforeMutatingRequest),
+        ("csrf error", csrf_error("s")),
+        ("session error", session_error(Some("s"))),
+    ] {
+        cases.push(Case {
+            name: format!("closed: {label} -> wait for user"),
+            event,
+            state: SessionSnapshot {
+                user_closed: true,
+                cookie: cookie("new"),
+                ..state()
+            },
+            expect: Action::WaitForUser,
+        });
+    }
+    cases.extend([
+        Case {
+            name: "closed: user action -> init a new session".into(),
+            event: SessionEvent::UserAction,
+            state: SessionSnapshot {
+                user_closed: true,
+                ..state()
+            },
+            expect: init(InitReason::UserStarted),
+        },
+        Case {
+            name: "close -> end session".into(),
+            event: SessionEvent::UserClosedSession,
+            state: with_store("s"),
+            expect: Action::EndSession,
+        },
+        // Responses: the server's token wins.
+        Case {
+            name: "response with token -> store it".into(),
+            event: SessionEvent::ResponseWithToken(t("new")),
+            state: SessionSnapshot {
+                cookie: cookie("old"),
+                ..with_store("old")
+            },
+            expect: Action::StoreToken(t("new")),
+        },
+        Case {
+            name: "response with token while closed -> still stored (init answers)".into(),
+            event: SessionEvent::ResponseWithToken(t("new")),
+            state: SessionSnapshot {
+                user_closed: true,
+                ..state()
+            },
+            expect: Action::StoreToken(t("new")),
+        },
+        Case {
+            name: "response without token -> nothing".into(),
+            event: SessionEvent::ResponseWithoutToken,
+            state: with_store("s"),
+            expect: Action::Nothing,
+        },
+        // CSRF errors.
+        Case {
+            name: "csrf: store has another token -> retry with it".into(),
+            event: csrf_error("old"),
+            state: with_store("new"),
+            expect: retry("new", TokenSource::Store),
+        },
+        Case {
+            name: "csrf: cookie has another token -> retry with it".into(),
+            event: csrf_error("old"),
+            state: SessionSnapshot {
+                cookie: cookie("fresh"),
+                ..with_store("old")
+            },
+            expect: retry("fresh", TokenSource::Cookie),
+        },
+        Case {
+            name: "csrf: store beats cookie".into(),
+            event: csrf_error("old"),
+            state: SessionSnapshot {
+                cookie: cookie("fresh"),
+                ..with_store("body")
+            },
+            expect: retry("body", TokenSource::Store),
+        },
+        Case {
+            name: "csrf: only the sent token known -> init (resume) then retry".into(),
+            event: csrf_error("old"),
+            state: SessionSnapshot {
+                cookie: cookie("old"),
+                ..with_store("old")
+            },
+            expect: init(InitReason::CsrfRecovery),
+        },
+        Case {
+            name: "csrf: other tokens already rejected -> init".into(),
+            event: csrf_error("old"),
+            state: SessionSnapshot {
+                cookie: cookie("older"),
+                rejected: [t("older"), t("oldest")].into(),
+                ..with_store("oldest")
+            },
+            expect: init(InitReason::CsrfRecovery),
+        },
+        Case {
+            name: "csrf: several cookies are unreadable -> init".into(),
+            event: csrf_error("old"),
+            state: SessionSnapshot {
+                cookie: CookieRead::Several,
+                ..with_store("old")
+            },
+            expect: init(InitReason::CsrfRecovery),
+        },
+        Case {
+            name: "csrf: sent without token, store has one -> retry with it".into(),
+            event: SessionEvent::CsrfError {
+                sent: None,
+                request: RequestContext::default(),
+            },
+            state: with_store("s"),
+            expect: retry("s", TokenSource::Store),
+        },
+        Case {
+            name: "csrf: a recovery never triggers a recovery".into(),
+            event: SessionEvent::CsrfError {
+                sent: Some(t("old")),
+                request: RequestContext {
+                    is_recovery: true,
+                    ..RequestContext::default()
+                },
+            },
+            state: with_store("new"),
+            expect: Action::GiveUp(GiveUpReason::RecoveryCallFailed),
+        },
+        Case {
+            name: "csrf: second failure after the retry gives up (no loop)".into(),
+            event: SessionEvent::CsrfError {
+                sent: Some(t("new")),
+                request: RequestContext {
+                    already_retried: true,
+                    ..RequestContext::default()
+                },
+            },
+            state: SessionSnapshot {
+                cookie: cookie("other"),
+                ..with_store("another")
+            },
+            expect: Action::GiveUp(GiveUpReason::AlreadyRetried),
+        },
+        // Session errors.
+        Case {
+            name: "session: one init creates a new session, then retry".into(),
+            event: session_error(Some("s")),
+            state: SessionSnapshot {
+                cookie: cookie("s"),
+                ..with_store("s")
+            },
+            expect: init(InitReason::SessionExpired),
+        },
+        Case {
+            name: "session: a GET (no token sent) with a dead store token -> init".into(),
+            event: session_error(None),
+            state: with_store("s"),
+            expect: init(InitReason::SessionExpired),
+        },
+        Case {
+            name: "session: replaced since the request left -> retry with the new token".into(),
+            event: SessionEvent::SessionError {
+                sent: Some(t("old")),
+                request: RequestContext {
+                    epoch: SessionEpoch(1),
+                    ..RequestContext::default()
+                },
+            },
+            state: SessionSnapshot {
+                epoch: SessionEpoch(2),
+                ..with_store("new")
+            },
+            expect: retry("new", TokenSource::Store),
+        },
+        Case {
+            name: "session: a recovery never triggers a recovery".into(),
+            event: SessionEvent::SessionError {
+                sent: None,
+                request: RequestContext {
+                    is_recovery: true,
+                    ..RequestContext::default()
+                },
+            },
+            state: state(),
+            expect: Action::GiveUp(GiveUpReason::RecoveryCallFailed),
+        },
+        Case {
+            name: "session: second failure after the retry gives up".into(),
+            event: SessionEvent::SessionError {
+                sent: Some(t("new")),
+                request: RequestContext {
+                    already_retried: true,
+                    ..RequestContext::default()
+                },
+            },
+            state: with_store("new"),
+            expect: Action::GiveUp(GiveUpReason::AlreadyRetried),
+        },
+        Case {
+            name: "recovery failed -> give up".into(),
+            event: SessionEvent::RecoveryFailed,
+            state: with_store("s"),
+            expect: Action::GiveUp(GiveUpReason::RecoveryFailed),
+        },
+    ]);
+    cases
+}
+
+#[test]
+fn session_rules_table() {
+    let cases = cases();
+    assert!(cases.len() > 60);
+    for case in cases {
+        let decision = decide(&case.event, &case.state);
+        assert_eq!(decision.action, case.expect, "case: {}", case.name);
+    }
+}
+
+#[test]
+fn csrf_error_marks_the_sent_token_rejected() {
+    let d = decide(&csrf_error("old"), &with_store("old"));
+    assert!(d.rejected.contains(&t("old")));
+    // …so the cookie still holding it is not adopted on the next request.
+    let next = SessionSnapshot {
+        cookie: cookie("old"),
+        rejected: d.rejected,
+        last_cookie_seen: d.last_cookie_seen,
+        ..state()
+    };
+    assert_eq!(
+        decide(&SessionEvent::BeforeMutatingRequest, &next).action,
+        init(InitReason::NoToken)
+    );
+}
+
+#[test]
+fn session_error_rejects_the_dead_sessions_token() {
+    let d = decide(&session_error(None), &with_store("dead"));
+    assert!(d.rejected.contains(&t("dead")));
+}
+
+#[test]
+fn a_server_issued_token_is_no_longer_rejected() {
+    let s = SessionSnapshot {
+        rejected: [t("x")].into(),
+        ..state()
+    };
+    let d = decide(&SessionEvent::ResponseWithToken(t("x")), &s);
+    assert!(!d.rejected.contains(&t("x")));
+}
+
+#[test]
+fn close_rejects_the_closed_sessions_tokens() {
+    let s = SessionSnapshot {
+        cookie: cookie("c"),
+        ..with_store("s")
+    };
+    let d = decide(&SessionEvent::UserClosedSession, &s);
+    assert!(d.rejected.contains(&t("s")) && d.rejected.contains(&t("c")));
+}
+
+#[test]
+fn cookie_reads_are_remembered_and_responses_do_not_touch_them() {
+    let s = SessionSnapshot {
+        cookie: cookie("c"),
+        last_cookie_seen: Some(t("before")),
+        ..state()
+    };
+    assert_eq!(
+        decide(&SessionEvent::AppLoad, &s).last_cookie_seen,
+        Some(t("c"))
+    );
+    assert_eq!(
+        decide(&SessionEvent::ResponseWithToken(t("n")), &s).last_cookie_seen,
+        Some(t("before"))
+    );
+    let several = SessionSnapshot {
+        cookie: CookieRead::Several,
+        ..s
+    };
+    assert_eq!(
+        decide(&SessionEvent::PageVisible, &several).last_cookie_seen,
+        None
+    );
+}
+
+#[test]
+fn after_adopting_the_same_cookie_is_not_adopted_again() {
+    let s = SessionSnapshot {
+        cookie: cookie("c"),
+        ..state()
+    };
+    let d = decide(&SessionEvent::AppLoad, &s);
+    assert_eq!(d.action, Action::AdoptCookieToken(t("c")));
+    // A body token arrives; the cookie has not changed since the read: the body token is used.
+    let next = SessionSnapshot {
+        store_token: Some(t("body")),
+        last_cookie_seen: d.last_cookie_seen,
+        ..s
+    };
+    assert_eq!(
+        decide(&SessionEvent::BeforeMutatingRequest, &next).action,
+        Action::UseToken(t("body"))
+    );
+}
+
+#[test]
+fn init_reasons() {
+    assert!(InitReason::CsrfRecovery.retries_request());
+    assert!(InitReason::SessionExpired.retries_request());
+    assert!(!InitReason::NoToken.retries_request());
+    assert!(!InitReason::UserStarted.retries_request());
+    assert!(InitReason::SessionExpired.starts_new_epoch());
+    assert!(InitReason::UserStarted.starts_new_epoch());
+    assert!(!InitReason::CsrfRecovery.starts_new_epoch());
+}
+
+#[test]
+fn epoch_changes_with_a_new_session() {
+    let e = SessionEpoch(3);
+    let a = SessionId::new("a").unwrap();
+    let b = SessionId::new("b").unwrap();
+    assert_eq!(
+        epoch_after_init(e, InitReason::SessionExpired, Some(&a), Some(&a)),
+        SessionEpoch(4)
+    );
+    assert_eq!(
+        epoch_after_init(e, InitReason::CsrfRecovery, Some(&a), Some(&a)),
+        e
+    );
+    assert_eq!(
+        epoch_after_init(e, InitReason::CsrfRecovery, Some(&a), Some(&b)),
+        SessionEpoch(4)
+    );
+    assert_eq!(epoch_after_init(e, InitReason::NoToken, None, Some(&b)), e);
+}
+
+#[test]
+fn init_backoff_is_capped() {
+    assert_eq!(init_backoff_ms(0, 0.3), 0);
+    assert_eq!(init_backoff_ms(1, 1.0), 500);
+    assert_eq!(init_backoff_ms(2, 1.0), 1000);
+    assert_eq!(init_backoff_ms(20, 1.0), INIT_BACKOFF_CAP_MS);
+    assert!(init_backoff_ms(20, 0.0) >= INIT_BACKOFF_CAP_MS / 2);
+}
