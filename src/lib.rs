@@ -1,8 +1,8 @@
 //! TrustyConvert web: drop a file, pick a format, download the conversion.
 
+pub mod api;
 pub mod browser;
 pub mod components;
-pub mod api;
 pub mod config;
 pub mod session;
 
@@ -15,5 +15,9 @@ pub fn start() {
     // A second init (e.g. in tests) returns early inside wasm-logger; nothing to handle.
     wasm_logger::init(wasm_logger::Config::new(config.log_level));
     log::debug!("starting; api base {}", config.api_base);
-    yew::Renderer::<App>::with_props(components::app::AppProps { config, transport: None }).render();
+    yew::Renderer::<App>::with_props(components::app::AppProps {
+        config,
+        transport: None,
+    })
+    .render();
 }

@@ -24,7 +24,10 @@ async fn settle() {
 #[wasm_bindgen_test]
 async fn shell_shows_product_name_drop_panel_and_footer() {
     let root = mount_point();
-    let props = AppProps { config: AppConfig::default(), transport: None };
+    let props = AppProps {
+        config: AppConfig::default(),
+        transport: None,
+    };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;
 
@@ -32,13 +35,19 @@ async fn shell_shows_product_name_drop_panel_and_footer() {
     assert!(text.contains("TrustyConvert"), "rendered: {text}");
     assert!(text.contains("Drop a file here"), "rendered: {text}");
     assert!(root.query_selector("main#main").ok().flatten().is_some());
-    assert!(root.query_selector("footer.footer").ok().flatten().is_some());
+    assert!(root
+        .query_selector("footer.footer")
+        .ok()
+        .flatten()
+        .is_some());
     app.destroy();
     root.remove();
 }
 
 fn set_meta(name: &str, content: &str) -> web_sys::Element {
-    let meta = gloo::utils::document().create_element("meta").expect("a meta");
+    let meta = gloo::utils::document()
+        .create_element("meta")
+        .expect("a meta");
     meta.set_attribute("name", name).expect("name");
     meta.set_attribute("content", content).expect("content");
     gloo::utils::head().append_child(&meta).expect("appended");

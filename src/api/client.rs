@@ -83,8 +83,16 @@ impl ApiClient {
         }
         let url = resolve_api_url(self.session.api_base(), &request.path);
         let page_url = browser::dom::page_url();
-        let send_token = should_send_csrf(request.method.as_str(), &url, &page_url, self.session.api_base());
-        let transport = request.transport.clone().unwrap_or_else(|| self.session.transport());
+        let send_token = should_send_csrf(
+            request.method.as_str(),
+            &url,
+            &page_url,
+            self.session.api_base(),
+        );
+        let transport = request
+            .transport
+            .clone()
+            .unwrap_or_else(|| self.session.transport());
         let retry = IdempotentRetry::default();
         let mut already_retried = false;
         let mut attempts = 0;
@@ -133,15 +141,27 @@ impl ApiClient {
                     epoch: store.epoch,
                 };
                 // Err: the policy gave up (or the user closed the session); nothing loops.
-                self.session.recover(&error, token, context).await.map_err(|recovery_error| {
-                    if recovery_error.is_csrf() || recovery_error.is_session() { error.clone() } else { recovery_error }
-                })?;
+                self.session
+                    .recover(&error, token, context)
+                    .await
+                    .map_err(|recovery_error| {
+                        if recovery_error.is_csrf() || recovery_error.is_session() {
+                            error.clone()
+                        } else {
+                            recovery_error
+                        }
+                    })?;
                 already_retried = true;
                 continue;
             }
             if request.method.is_idempotent() {
-                if let Some(delay) = retry.delay_after_failure(attempts, &error, browser::random::jitter()) {
-                    log::debug!("api: {} failed ({error}); retrying in {delay} ms", request.path_for_log());
+                if let Some(delay) =
+                    retry.delay_after_failure(attempts, &error, browser::random::jitter())
+                {
+                    log::debug!(
+                        "api: {} failed ({error}); retrying in {delay} ms",
+                        request.path_for_log()
+                    );
                     gloo::timers::future::sleep(Duration::from_millis(delay)).await;
                     continue;
                 }

@@ -18,7 +18,9 @@ pub async fn session_init(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
 
 /// `POST /session/csrf`: rotates the token (the new one lands in the store).
 pub async fn session_csrf(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
-    client.send(ApiRequest::post("/session/csrf", Body::Empty)).await
+    client
+        .send(ApiRequest::post("/session/csrf", Body::Empty))
+        .await
 }
 
 /// `POST /session/close`: deletes the session with its files and jobs.
@@ -37,7 +39,12 @@ pub async fn formats(client: &ApiClient) -> Result<FormatCatalog, ApiError> {
 
 /// `POST /upload` as the person's action; `request` carries progress and abort when the
 /// caller wants them.
-pub async fn upload(client: &ApiClient, file: &web_sys::File, job_id: &JobId, mut request: ApiRequest) -> Result<ApiSuccess, ApiError> {
+pub async fn upload(
+    client: &ApiClient,
+    file: &web_sys::File,
+    job_id: &JobId,
+    mut request: ApiRequest,
+) -> Result<ApiSuccess, ApiError> {
     let form = web_sys::FormData::new().map_err(|_| ApiError::new(ApiErrorKind::Decode))?;
     form.append_with_str("job_id", job_id.as_str())
         .and_then(|()| form.append_with_blob_and_filename("file", file, &file.name()))
@@ -48,24 +55,35 @@ pub async fn upload(client: &ApiClient, file: &web_sys::File, job_id: &JobId, mu
 }
 
 /// `POST /convert`.
-pub async fn convert(client: &ApiClient, job_id: &JobId, target_format: &str, source_format: Option<&str>) -> Result<ApiSuccess, ApiError> {
+pub async fn convert(
+    client: &ApiClient,
+    job_id: &JobId,
+    target_format: &str,
+    source_format: Option<&str>,
+) -> Result<ApiSuccess, ApiError> {
     let mut body = json!({ "job_id": job_id.as_str(), "target_format": target_format });
     if let (Some(source), Some(object)) = (source_format, body.as_object_mut()) {
         object.insert("source_format".to_owned(), Value::from(source));
     }
-    client.send(ApiRequest::post("/convert", Body::Json(body.to_string())).by_user()).await
+    client
+        .send(ApiRequest::post("/convert", Body::Json(body.to_string())).by_user())
+        .await
 }
 
 /// `GET /job_status?job_id=`.
 pub async fn job_status(client: &ApiClient, job_id: &JobId) -> Result<RemoteJobStatus, ApiError> {
-    let success = client.send(ApiRequest::get(format!("/job_status?job_id={job_id}"))).await?;
+    let success = client
+        .send(ApiRequest::get(format!("/job_status?job_id={job_id}")))
+        .await?;
     RemoteJobStatus::from_data(&success.data).ok_or_else(|| decode_error(&success))
 }
 
 /// `POST /download_token`: a single-use token for one download.
 pub async fn download_token(client: &ApiClient, job_id: &JobId) -> Result<DownloadToken, ApiError> {
     let body = json!({ "job_id": job_id.as_str() }).to_string();
-    let success = client.send(ApiRequest::post("/download_token", Body::Json(body)).by_user()).await?;
+    let success = client
+        .send(ApiRequest::post("/download_token", Body::Json(body)).by_user())
+        .await?;
     success
         .data
         .get("download_token")
@@ -82,7 +100,10 @@ pub fn download_url(api_base: &str, token: &DownloadToken) -> String {
 
 /// `GET /health`.
 pub async fn health(client: &ApiClient) -> Result<Value, ApiError> {
-    client.send(ApiRequest::get("/health")).await.map(|success| success.data)
+    client
+        .send(ApiRequest::get("/health"))
+        .await
+        .map(|success| success.data)
 }
 
 fn decode_error(success: &ApiSuccess) -> ApiError {

@@ -12,7 +12,10 @@ use super::transport::{Body, Method, Transport, WireFailure, WireRequest, WireRe
 pub struct FetchTransport;
 
 impl Transport for FetchTransport {
-    fn send(&self, request: WireRequest) -> LocalBoxFuture<'static, Result<WireResponse, WireFailure>> {
+    fn send(
+        &self,
+        request: WireRequest,
+    ) -> LocalBoxFuture<'static, Result<WireResponse, WireFailure>> {
         async move {
             let method = match request.method {
                 Method::Get => GlooMethod::GET,
@@ -27,7 +30,9 @@ impl Transport for FetchTransport {
             }
             let built = match request.body {
                 Body::Empty => builder.build(),
-                Body::Json(json) => builder.header("Content-Type", "application/json").body(json),
+                Body::Json(json) => builder
+                    .header("Content-Type", "application/json")
+                    .body(json),
                 Body::Form(form) => builder.body(form),
             };
             let response = built

@@ -72,5 +72,8 @@ pub enum WireFailure {
 
 /// Sends a request and reads the whole answer.
 pub trait Transport {
-    fn send(&self, request: WireRequest) -> LocalBoxFuture<'static, Result<WireResponse, WireFailure>>;
+    fn send(
+        &self,
+        request: WireRequest,
+    ) -> LocalBoxFuture<'static, Result<WireResponse, WireFailure>>;
 }

@@ -14,5 +14,9 @@ pub fn is_visible() -> bool {
 /// the returned guard.
 pub fn on_change(mut on_change: impl FnMut(bool) + 'static) -> Option<EventListener> {
     let document = web_sys::window()?.document()?;
-    Some(EventListener::new(&document, "visibilitychange", move |_| on_change(is_visible())))
+    Some(EventListener::new(
+        &document,
+        "visibilitychange",
+        move |_| on_change(is_visible()),
+    ))
 }

@@ -26,10 +26,15 @@ pub fn SessionBar() -> Html {
     let (label, tone) = phase_text(&session.state.phase);
     let detail = match &session.state.phase {
         SessionPhase::Failed(reason) => Some(reason.clone()),
-        SessionPhase::Closed => Some("Your files were deleted. Choose a file to start a new session.".to_owned()),
+        SessionPhase::Closed => {
+            Some("Your files were deleted. Choose a file to start a new session.".to_owned())
+        }
         _ => None,
     };
-    let can_close = matches!(session.state.phase, SessionPhase::Ready | SessionPhase::Unverified);
+    let can_close = matches!(
+        session.state.phase,
+        SessionPhase::Ready | SessionPhase::Unverified
+    );
 
     let ask = {
         let confirming = confirming.clone();
@@ -44,10 +49,12 @@ pub fn SessionBar() -> Html {
         Callback::from(move |_| confirming.set(false))
     };
     let close = {
-        let (confirming, closing, close_error) = (confirming.clone(), closing.clone(), close_error.clone());
+        let (confirming, closing, close_error) =
+            (confirming.clone(), closing.clone(), close_error.clone());
         let session = session.clone();
         Callback::from(move |_| {
-            let (confirming, closing, close_error) = (confirming.clone(), closing.clone(), close_error.clone());
+            let (confirming, closing, close_error) =
+                (confirming.clone(), closing.clone(), close_error.clone());
             let session = session.clone();
             closing.set(true);
             spawn_local(async move {

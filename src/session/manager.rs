@@ -45,7 +45,11 @@ impl PartialEq for SessionManager {
 }
 
 impl SessionManager {
-    pub fn new(dispatch: Dispatch<SessionStore>, transport: Rc<dyn Transport>, api_base: &str) -> Self {
+    pub fn new(
+        dispatch: Dispatch<SessionStore>,
+        transport: Rc<dyn Transport>,
+        api_base: &str,
+    ) -> Self {
         Self {
             inner: Rc::new(Inner {
                 dispatch,
@@ -91,7 +95,9 @@ impl SessionManager {
                     }
                 });
             }
-            Action::UseToken(_) => log::debug!("session: token in the store is current ({event:?})"),
+            Action::UseToken(_) => {
+                log::debug!("session: token in the store is current ({event:?})")
+            }
             Action::WaitForUser => log::debug!("session: closed by the user; waiting ({event:?})"),
             other => log::debug!("session: {event:?} → {}", describe(other)),
         }
@@ -100,7 +106,10 @@ impl SessionManager {
 
     /// Stores a token the server sent in a response body: it wins over the cookie.
     pub fn update_csrf_token_from_server(&self, token: CsrfToken) {
-        let decision = decide(&SessionEvent::ResponseWithToken(token), &self.snapshot(CookieRead::Absent));
+        let decision = decide(
+            &SessionEvent::ResponseWithToken(token),
+            &self.snapshot(CookieRead::Absent),
+        );
         if let Action::StoreToken(token) = decision.action {
             log::debug!("session: stored the token from a response");
             self.inner.dispatch.reduce_mut(|store| {
@@ -116,7 +125,9 @@ impl SessionManager {
     pub fn confirm_session(&self) {
         if self.store().phase == SessionPhase::Unverified {
             log::debug!("session: confirmed by a response");
-            self.inner.dispatch.reduce_mut(|store| store.phase = SessionPhase::Ready);
+            self.inner
+                .dispatch
+                .reduce_mut(|store| store.phase = SessionPhase::Ready);
         }
     }
 
@@ -132,7 +143,11 @@ impl SessionManager {
     /// Makes sure a session exists before a mutating request. `user_action` marks a request the
     /// person started: after they closed the session, only such a request may start a new one.
     pub async fn ensure_session(&self, user_action: bool) -> Result<(), ApiError> {
-        let event = if user_action { SessionEvent::UserAction } else { SessionEvent::BeforeMutatingRequest };
+        let event = if user_action {
+            SessionEvent::UserAction
+        } else {
+            SessionEvent::BeforeMutatingRequest
+        };
         match self.synchronize_token_from_cookie(event) {
             Action::InitSession { reason } => self.init_session(reason).await,
             Action::WaitForUser => Err(session_closed_error()),
@@ -161,7 +176,10 @@ impl SessionManager {
     }
 
     async fn run_init(self, reason: InitReason) -> Result<(), ApiError> {
-        let wait = init_backoff_ms(self.inner.consecutive_init_failures.get(), browser::random::jitter());
+        let wait = init_backoff_ms(
+            self.inner.consecutive_init_failures.get(),
+            browser::random::jitter(),
+        );
         if wait > 0 {
             log::debug!("session: init backs off {wait} ms after failures");
             gloo::timers::future::sleep(Duration::from_millis(wait)).await;
@@ -183,7 +201,9 @@ impl SessionManager {
                 let failures = self.inner.consecutive_init_failures.get().saturating_add(1);
                 self.inner.consecutive_init_failures.set(failures);
                 let message = error.user_message();
-                self.inner.dispatch.reduce_mut(|store| store.phase = SessionPhase::Failed(message));
+                self.inner
+                    .dispatch
+                    .reduce_mut(|store| store.phase = SessionPhase::Failed(message));
             }
         }
         // Later callers start a fresh flight (and see the backoff if this one failed).
@@ -192,11 +212,26 @@ impl SessionManager {
     }
 
     fn apply_init(&self, reason: InitReason, success: &ApiSuccess) -> Result<(), ApiError> {
-        let token = success.csrf_token().ok_or_else(|| ApiError::new(ApiErrorKind::Decode))?;
-        let session_id = success.data.get("id").and_then(Value::as_str).and_then(SessionId::new);
-        let expires_at = success.data.get("expires_at").and_then(Value::as_str).map(str::to_owned);
+        let token = success
+            .csrf_token()
+            .ok_or_else(|| ApiError::new(ApiErrorKind::Decode))?;
+        let session_id = success
+            .data
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(SessionId::new);
+        let expires_at = success
+            .data
+            .get("expires_at")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         self.inner.dispatch.reduce_mut(|store| {
-            let epoch = epoch_after_init(store.epoch, reason, store.session_id.as_ref(), session_id.as_ref());
+            let epoch = epoch_after_init(
+                store.epoch,
+                reason,
+                store.session_id.as_ref(),
+                session_id.as_ref(),
+            );
             if epoch != store.epoch {
                 log::debug!("session: the server session changed (epoch {})", epoch.0);
             }
@@ -214,23 +249,40 @@ impl SessionManager {
 
     /// After a CSRF or session error on a request sent with `sent`: applies the policy. `Ok`
     /// means "send the request once more" (the store now holds the token to use).
-    pub async fn recover(&self, error: &ApiError, sent: Option<CsrfToken>, request: RequestContext) -> Result<(), ApiError> {
+    pub async fn recover(
+        &self,
+        error: &ApiError,
+        sent: Option<CsrfToken>,
+        request: RequestContext,
+    ) -> Result<(), ApiError> {
         let event = if error.is_session() {
             SessionEvent::SessionError { sent, request }
         } else {
             SessionEvent::CsrfError { sent, request }
         };
         let action = self.decide_and_record(&event);
-        log::debug!("session: {} error → {}", if error.is_session() { "session" } else { "CSRF" }, describe(&action));
+        log::debug!(
+            "session: {} error → {}",
+            if error.is_session() {
+                "session"
+            } else {
+                "CSRF"
+            },
+            describe(&action)
+        );
         match action {
             Action::RetryWith { token, source } => {
                 if source == TokenSource::Cookie {
-                    self.inner.dispatch.reduce_mut(|store| store.token = Some(token));
+                    self.inner
+                        .dispatch
+                        .reduce_mut(|store| store.token = Some(token));
                 }
                 Ok(())
             }
             Action::InitSession { reason } => {
-                self.inner.dispatch.reduce_mut(|store| store.counters.recoveries += 1);
+                self.inner
+                    .dispatch
+                    .reduce_mut(|store| store.counters.recoveries += 1);
                 self.init_session(reason).await
             }
             Action::WaitForUser => Err(session_closed_error()),
@@ -304,8 +356,14 @@ fn describe(action: &Action) -> &'static str {
         Action::AdoptCookieToken(_) => "adopt the cookie's token",
         Action::StoreToken(_) => "store the server's token",
         Action::InitSession { .. } => "init the session",
-        Action::RetryWith { source: TokenSource::Store, .. } => "retry with the store's newer token",
-        Action::RetryWith { source: TokenSource::Cookie, .. } => "retry with the cookie's newer token",
+        Action::RetryWith {
+            source: TokenSource::Store,
+            ..
+        } => "retry with the store's newer token",
+        Action::RetryWith {
+            source: TokenSource::Cookie,
+            ..
+        } => "retry with the cookie's newer token",
         Action::EndSession => "end the session",
         Action::WaitForUser => "wait for the user",
         Action::GiveUp(_) => "give up",
@@ -314,6 +372,7 @@ fn describe(action: &Action) -> &'static str {
 
 /// What a request meets after the user closed the session, until they act.
 pub fn session_closed_error() -> ApiError {
-    ApiError::new(ApiErrorKind::Session)
-        .with_server_message(Some("Your session was closed. Choose a file to start a new one.".to_owned()))
+    ApiError::new(ApiErrorKind::Session).with_server_message(Some(
+        "Your session was closed. Choose a file to start a new one.".to_owned(),
+    ))
 }

@@ -64,7 +64,8 @@ pub fn SessionProvider(props: &SessionProviderProps) -> Html {
         let transport = props.transport.clone();
         let api_base = props.api_base.clone();
         use_memo((), move |_| {
-            let transport = transport.map_or_else(|| Rc::new(FetchTransport) as Rc<dyn Transport>, |t| t.0);
+            let transport =
+                transport.map_or_else(|| Rc::new(FetchTransport) as Rc<dyn Transport>, |t| t.0);
             SessionManager::new(dispatch, transport, &api_base)
         })
     };
@@ -77,7 +78,9 @@ pub fn SessionProvider(props: &SessionProviderProps) -> Html {
             let listener = visibility::on_change(move |visible| {
                 if visible {
                     let manager = manager.clone();
-                    spawn_local(async move { manager.sync_then_init(SessionEvent::PageVisible).await });
+                    spawn_local(
+                        async move { manager.sync_then_init(SessionEvent::PageVisible).await },
+                    );
                 }
             });
             move || drop(listener)

@@ -1,0 +1,149 @@
+//! Shared helpers for the browser component tests: a scripted server behind the transport
+//! seam, cookie control, mounting, and letting Yew render.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures::future::LocalBoxFuture;
+use futures::FutureExt;
+use trustyconvert_web::api::transport::{Transport, WireFailure, WireRequest, WireResponse};
+use trustyconvert_web::session::provider::TransportOverride;
+use wasm_bindgen::JsCast;
+
+/// One request as the scripted server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: &'static str,
+    pub url: String,
+    pub csrf_header: Option<String>,
+}
+
+type Responder = dyn Fn(&WireRequest) -> WireResponse;
+
+/// Answers every request with `respond` and records what was sent.
+pub struct ScriptedServer {
+    pub seen: RefCell<Vec<Seen>>,
+    respond: Box<Responder>,
+    /// How long each answer takes: with some latency, requests started together are in
+    /// flight together, as over a real network.
+    latency: Duration,
+}
+
+impl ScriptedServer {
+    pub fn new(respond: impl Fn(&WireRequest) -> WireResponse + 'static) -> Rc<Self> {
+        Self::with_latency(Duration::ZERO, respond)
+    }
+
+    pub fn with_latency(
+        latency: Duration,
+        respond: impl Fn(&WireRequest) -> WireResponse + 'static,
+    ) -> Rc<Self> {
+        Rc::new(Self {
+            seen: RefCell::new(Vec::new()),
+            respond: Box::new(respond),
+            latency,
+        })
+    }
+
+    pub fn count(&self, path_suffix: &str) -> usize {
+        self.seen
+            .borrow()
+            .iter()
+            .filter(|seen| seen.url.ends_with(path_suffix))
+            .count()
+    }
+
+    pub fn total(&self) -> usize {
+        self.seen.borrow().len()
+    }
+
+    pub fn as_override(self: &Rc<Self>) -> TransportOverride {
+        TransportOverride(Rc::clone(self) as Rc<dyn Transport>)
+    }
+}
+
+impl Transport for ScriptedServer {
+    fn send(
+        &self,
+        request: WireRequest,
+    ) -> LocalBoxFuture<'static, Result<WireResponse, WireFailure>> {
+        self.seen.borrow_mut().push(Seen {
+            method: request.method.as_str(),
+            url: request.url.clone(),
+            csrf_header: request
+                .headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("x-csrf-token"))
+                .map(|(_, value)| value.clone()),
+        });
+        let response = (self.respond)(&request);
+        let latency = self.latency;
+        async move {
+            if !latency.is_zero() {
+                gloo::timers::future::sleep(latency).await;
+            }
+            Ok(response)
+        }
+        .boxed_local()
+    }
+}
+
+/// A JSON answer in the API's envelope.
+pub fn json(status: u16, body: serde_json::Value) -> WireResponse {
+    WireResponse {
+        status,
+        content_type: Some("application/json".to_owned()),
+        correlation_id: Some("c-test".to_owned()),
+        retry_after: None,
+        body: body.to_string().into_bytes(),
+    }
+}
+
+/// `/session/init`'s success.
+pub fn init_ok(id: &str, token: &str) -> WireResponse {
+    json(
+        200,
+        serde_json::json!({"success": true, "data": {"id": id, "csrf_token": token, "expires_at": "2099-01-01T00:00:00Z"}, "correlation_id": "c-1"}),
+    )
+}
+
+fn html_document() -> web_sys::HtmlDocument {
+    gloo::utils::document().unchecked_into()
+}
+
+pub fn set_csrf_cookie(value: &str) {
+    let _ = html_document().set_cookie(&format!("csrftoken={value}; path=/"));
+}
+
+pub fn clear_csrf_cookie() {
+    let _ = html_document().set_cookie("csrftoken=; path=/; max-age=0");
+}
+
+/// A fresh element in the body to mount into.
+pub fn mount_point() -> web_sys::Element {
+    let root = gloo::utils::document()
+        .create_element("div")
+        .expect("a div");
+    gloo::utils::body().append_child(&root).expect("appended");
+    root
+}
+
+/// Lets Yew render and spawned futures run.
+pub async fn settle() {
+    gloo::timers::future::sleep(Duration::from_millis(30)).await;
+}
+
+/// Makes the page report `visible` or `hidden`, then dispatches `visibilitychange`
+/// (headless Chromium never hides a page by itself).
+pub fn set_visibility(visible: bool) {
+    let script = format!(
+        "Object.defineProperty(document, 'visibilityState', {{configurable: true, get: () => '{state}'}});
+         Object.defineProperty(document, 'hidden', {{configurable: true, get: () => {hidden}}});
+         document.dispatchEvent(new Event('visibilitychange'));",
+        state = if visible { "visible" } else { "hidden" },
+        hidden = !visible,
+    );
+    let _ = js_sys::eval(&script);
+}
