@@ -1,0 +1,126 @@
+//! The server's configuration: every command-line flag as a field, with the documented defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The `SameSite` attribute of both cookies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSite {
+    Lax,
+    Strict,
+    /// Cross-site deployments; browsers require `Secure` with it, so it forces `Secure`.
+    None,
+}
+
+impl SameSite {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SameSite::Lax => "Lax",
+            SameSite::Strict => "Strict",
+            SameSite::None => "None",
+        }
+    }
+}
+
+impl std::str::FromStr for SameSite {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "lax" => Ok(SameSite::Lax),
+            "strict" => Ok(SameSite::Strict),
+            "none" => Ok(SameSite::None),
+            other => Err(format!(
+                "unknown SameSite value {other:?} (use lax, strict or none)"
+            )),
+        }
+    }
+}
+
+/// Everything `start` needs. `Config::default()` is what the binary runs with no flags.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (see `RunningServer::addr`).
+    pub bind: SocketAddr,
+    /// The built app (Trunk's output), served with an SPA fallback.
+    pub dist_dir: PathBuf,
+    /// Where uploads and outputs live, one folder per session. The server owns its `sess-*`
+    /// entries: they are swept at startup. A folder the server created is removed at shutdown.
+    pub data_dir: PathBuf,
+    pub session_ttl: Duration,
+    /// Largest upload, enforced while streaming.
+    pub max_upload_bytes: u64,
+    /// Disk space one session may use (inputs and outputs).
+    pub session_quota_bytes: u64,
+    /// Conversions running at once.
+    pub workers: usize,
+    pub convert_timeout: Duration,
+    pub max_pixels: u64,
+    pub max_alloc_bytes: u64,
+    pub max_uncompressed_bytes: u64,
+    pub download_token_ttl: Duration,
+    /// Per-IP requests per minute.
+    pub upload_rate_per_minute: u32,
+    pub convert_rate_per_minute: u32,
+    pub download_rate_per_minute: u32,
+    pub rate_limits_enabled: bool,
+    /// Exact origins allowed to call the API with credentials; empty = no CORS headers at all.
+    pub cors_origins: Vec<String>,
+    pub cookie_secure: bool,
+    pub cookie_samesite: SameSite,
+    /// `Domain` of the `csrftoken` cookie only (the session cookie is always host-only).
+    pub cookie_domain: Option<String>,
+    pub cleanup_interval: Duration,
+    /// Enables `/api/__test/*` (see `test_hooks`). Never in production.
+    pub test_hooks: bool,
+    /// Test only: makes `csrftoken` HttpOnly, to exercise a frontend that cannot read it.
+    pub test_httponly_csrf: bool,
+}
+
+pub const MIB: u64 = 1024 * 1024;
+
+impl Config {
+    /// `Secure` is forced by SameSite=None: browsers drop such cookies otherwise.
+    pub fn cookies_secure(&self) -> bool {
+        self.cookie_secure || self.cookie_samesite == SameSite::None
+    }
+}
+
+/// A path under the system temp folder that no other run uses.
+pub fn fresh_temp_data_dir() -> PathBuf {
+    let suffix = crate::ids::random_hex(8);
+    std::env::temp_dir().join(format!(
+        "trustyconvert-data-{}-{suffix}",
+        std::process::id()
+    ))
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            dist_dir: PathBuf::from("dist"),
+            data_dir: fresh_temp_data_dir(),
+            session_ttl: Duration::from_secs(24 * 60 * 60),
+            max_upload_bytes: 100 * MIB,
+            session_quota_bytes: 500 * MIB,
+            workers: 2,
+            convert_timeout: Duration::from_secs(120),
+            max_pixels: 100_000_000,
+            max_alloc_bytes: 512 * MIB,
+            max_uncompressed_bytes: 256 * MIB,
+            download_token_ttl: Duration::from_secs(10 * 60),
+            upload_rate_per_minute: 5,
+            convert_rate_per_minute: 10,
+            download_rate_per_minute: 30,
+            rate_limits_enabled: true,
+            cors_origins: Vec::new(),
+            cookie_secure: false,
+            cookie_samesite: SameSite::Lax,
+            cookie_domain: None,
+            cleanup_interval: Duration::from_secs(60),
+            test_hooks: false,
+            test_httponly_csrf: false,
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The two cookies (`trustyconvert_session`, `csrftoken`): building, clearing and reading them,
+//! and the middleware that delivers a token rotated behind the client's back.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::config::Config;
+use crate::ids::{CsrfToken, SessionId};
+use crate::state::SharedState;
+
+pub const SESSION_COOKIE: &str = "trustyconvert_session";
+pub const CSRF_COOKIE: &str = "csrftoken";
+
+fn common_attributes(config: &Config, max_age: u64) -> String {
+    let mut attrs = format!(
+        "; Path=/; Max-Age={max_age}; SameSite={}",
+        config.cookie_samesite.as_str()
+    );
+    if config.cookies_secure() {
+        attrs.push_str("; Secure");
+    }
+    attrs
+}
+
+fn to_header(cookie: String) -> HeaderValue {
+    // Values are hex and attributes come from validated flags; a bad domain flag is the only
+    // way to fail, and then the cookie is left out rather than the request failing.
+    HeaderValue::from_str(&cookie)
+        .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+/// Host-only (never a `Domain`), HttpOnly.
+pub fn session_cookie(config: &Config, id: &SessionId) -> HeaderValue {
+    let attrs = common_attributes(config, config.session_ttl.as_secs());
+    to_header(format!("{SESSION_COOKIE}={}{attrs}; HttpOnly", id.as_str()))
+}
+
+/// Readable by scripts (unless the test flag says otherwise), optionally with a `Domain`.
+pub fn csrf_cookie(config: &Config, token: &CsrfToken) -> HeaderValue {
+    csrf_cookie_value(config, token.as_str(), config.session_ttl.as_secs())
+}
+
+fn csrf_cookie_value(config: &Config, value: &str, max_age: u64) -> HeaderValue {
+    let mut cookie = format!(
+        "{CSRF_COOKIE}={value}{}",
+        common_attributes(config, max_age)
+    );
+    if let Some(domain) = &config.cookie_domain {
+        cookie.push_str("; Domain=");
+        cookie.push_str(domain);
+    }
+    if config.test_httponly_csrf {
+        cookie.push_str("; HttpOnly");
+    }
+    to_header(cookie)
+}
+
+/// Both cookies with `Max-Age=0` (the same attributes, so the browser matches and drops them).
+pub fn cleared_cookies(config: &Config) -> [HeaderValue; 2] {
+    let session = to_header(format!(
+        "{SESSION_COOKIE}={}; HttpOnly",
+        common_attributes(config, 0)
+    ));
+    [session, csrf_cookie_value(config, "", 0)]
+}
+
+/// Every value of cookie `name` in the request (a browser may send several).
+pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(k, _)| k.trim() == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// The sessions the request's cookies name, in order.
+pub fn session_ids(headers: &HeaderMap) -> Vec<SessionId> {
+    cookie_values(headers, SESSION_COOKIE)
+        .iter()
+        .map(|v| SessionId::from_client(v))
+        .collect()
+}
+
+/// After any response to a session whose token was rotated server-side, sends the new
+/// `csrftoken` cookie, whatever the status.
+pub async fn deliver_rotated_csrf(
+    State(state): State<SharedState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let is_hook = req.uri().path().starts_with("/api/__test/");
+    let ids = session_ids(req.headers());
+    let mut response = next.run(req).await;
+    if is_hook {
+        return response;
+    }
+    for id in &ids {
+        if let Some(token) = state.sessions.take_pending_csrf_cookie(id) {
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, csrf_cookie(&state.config, &token));
+            break;
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SameSite;
+
+    #[test]
+    fn reads_every_value() {
+        let mut h = HeaderMap::new();
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; csrftoken=x; csrftoken=y"),
+        );
+        assert_eq!(cookie_values(&h, "csrftoken"), vec!["x", "y"]);
+    }
+
+    #[test]
+    fn none_forces_secure_and_domain_only_on_csrf() {
+        let config = Config {
+            cookie_samesite: SameSite::None,
+            cookie_domain: Some(".example.com".into()),
+            ..Config::default()
+        };
+        let s = session_cookie(&config, &SessionId::from_client("abc"));
+        let s = s.to_str().unwrap();
+        assert!(s.contains("Secure") && s.contains("HttpOnly") && !s.contains("Domain"));
+        let c = csrf_cookie(&config, &CsrfToken::from_client("t"));
+        let c = c.to_str().unwrap();
+        assert!(
+            c.contains("Domain=.example.com")
+                && c.contains("SameSite=None")
+                && !c.contains("HttpOnly")
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! The `trustyconvert-server` binary: command-line flags → `Config`, then `start` until Ctrl-C.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use trustyconvert_server::{start, Config, SameSite};
+
+/// TrustyConvert's API server; it also serves the built app.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Folder of the built app, served with an SPA fallback.
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+    /// Folder for uploads and outputs [default: a fresh temporary folder, removed at exit].
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Session lifetime, in seconds.
+    #[arg(long, default_value_t = 86_400)]
+    session_ttl_secs: u64,
+    /// Largest upload, in bytes.
+    #[arg(long, default_value_t = 100 * 1024 * 1024)]
+    max_upload_bytes: u64,
+    /// Disk space per session (inputs and outputs), in bytes.
+    #[arg(long, default_value_t = 500 * 1024 * 1024)]
+    session_quota_bytes: u64,
+    /// Conversions running at once.
+    #[arg(long, default_value_t = 2)]
+    workers: usize,
+    /// Time limit of one conversion, in seconds.
+    #[arg(long, default_value_t = 120)]
+    convert_timeout_secs: u64,
+    /// Largest decoded image, in pixels.
+    #[arg(long, default_value_t = 100_000_000)]
+    max_pixels: u64,
+    /// Largest allocation of an image decoder, in bytes.
+    #[arg(long, default_value_t = 512 * 1024 * 1024)]
+    max_alloc_bytes: u64,
+    /// Largest uncompressed size of an XLSX input, in bytes.
+    #[arg(long, default_value_t = 256 * 1024 * 1024)]
+    max_uncompressed_bytes: u64,
+    /// Uploads per minute per client IP (0 = unlimited).
+    #[arg(long, default_value_t = 5)]
+    upload_rate: u32,
+    /// Conversions per minute per client IP (0 = unlimited).
+    #[arg(long, default_value_t = 10)]
+    convert_rate: u32,
+    /// Downloads per minute per client IP (0 = unlimited).
+    #[arg(long, default_value_t = 30)]
+    download_rate: u32,
+    /// Lift every rate limit.
+    #[arg(long)]
+    no_rate_limits: bool,
+    /// An origin allowed to call the API with credentials (repeatable; exact match).
+    #[arg(long = "cors-origin")]
+    cors_origins: Vec<String>,
+    /// Mark both cookies Secure (serve over HTTPS).
+    #[arg(long)]
+    cookie_secure: bool,
+    /// SameSite of both cookies: lax, strict or none (none forces Secure).
+    #[arg(long, default_value = "lax")]
+    cookie_samesite: SameSite,
+    /// Domain of the csrftoken cookie (e.g. .example.com); the session cookie stays host-only.
+    #[arg(long)]
+    cookie_domain: Option<String>,
+    /// Seconds between sweeps of expired sessions.
+    #[arg(long, default_value_t = 60)]
+    cleanup_interval_secs: u64,
+    /// Enable /api/__test/* (tests only; never in production).
+    #[arg(long)]
+    test_hooks: bool,
+    /// Tests only: make the csrftoken cookie HttpOnly.
+    #[arg(long)]
+    test_httponly_csrf: bool,
+}
+
+impl Cli {
+    fn into_config(self) -> Config {
+        let defaults = Config::default();
+        Config {
+            bind: SocketAddr::new(self.host, self.port),
+            dist_dir: self.dist,
+            data_dir: self.data_dir.unwrap_or(defaults.data_dir),
+            session_ttl: Duration::from_secs(self.session_ttl_secs),
+            max_upload_bytes: self.max_upload_bytes,
+            session_quota_bytes: self.session_quota_bytes,
+            workers: self.workers,
+            convert_timeout: Duration::from_secs(self.convert_timeout_secs),
+            max_pixels: self.max_pixels,
+            max_alloc_bytes: self.max_alloc_bytes,
+            max_uncompressed_bytes: self.max_uncompressed_bytes,
+            download_token_ttl: defaults.download_token_ttl,
+            upload_rate_per_minute: self.upload_rate,
+            convert_rate_per_minute: self.convert_rate,
+            download_rate_per_minute: self.download_rate,
+            rate_limits_enabled: !self.no_rate_limits,
+            cors_origins: self.cors_origins,
+            cookie_secure: self.cookie_secure,
+            cookie_samesite: self.cookie_samesite,
+            cookie_domain: self.cookie_domain,
+            cleanup_interval: Duration::from_secs(self.cleanup_interval_secs),
+            test_hooks: self.test_hooks,
+            test_httponly_csrf: self.test_httponly_csrf,
+        }
+    }
+}
+
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let config = Cli::parse().into_config();
+    let server = match start(config).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("TrustyConvert server listening on http://{}", server.addr());
+    stop_signal().await;
+    tracing::info!("shutting down");
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,188 @@
+//! What the test hooks remember: request counters, injected faults and the upload slow-down.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use axum::http::Method;
+use serde::Deserialize;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Per-route status counts and lifecycle counters (kept only with `--test-hooks`).
+#[derive(Debug, Default)]
+pub struct Counters {
+    enabled: std::sync::atomic::AtomicBool,
+    requests: Mutex<BTreeMap<String, BTreeMap<String, u64>>>,
+    pub session_init_calls: AtomicU64,
+    pub sessions_created: AtomicU64,
+    pub uploads_started: AtomicU64,
+    pub uploads_completed: AtomicU64,
+    pub conversions_started: AtomicU64,
+}
+
+impl Counters {
+    pub fn enable(&self) {
+        self.enabled.store(true, Ordering::Relaxed);
+    }
+    fn bump(&self, c: &AtomicU64) {
+        if self.enabled.load(Ordering::Relaxed) {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    pub fn session_init_called(&self) {
+        self.bump(&self.session_init_calls);
+    }
+    pub fn session_created(&self) {
+        self.bump(&self.sessions_created);
+    }
+    pub fn upload_started(&self) {
+        self.bump(&self.uploads_started);
+    }
+    pub fn upload_completed(&self) {
+        self.bump(&self.uploads_completed);
+    }
+    pub fn conversion_started(&self) {
+        self.bump(&self.conversions_started);
+    }
+
+    /// Counts one answered request under `"METHOD /path"` (no query string).
+    pub fn record(&self, method: &Method, path: &str, status: u16) {
+        if !self.enabled.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut requests = lock(&self.requests);
+        *requests
+            .entry(format!("{method} {path}"))
+            .or_default()
+            .entry(status.to_string())
+            .or_default() += 1;
+    }
+
+    pub fn requests(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+        lock(&self.requests).clone()
+    }
+
+    pub fn reset(&self) {
+        lock(&self.requests).clear();
+        for c in [
+            &self.session_init_calls,
+            &self.sessions_created,
+            &self.uploads_started,
+            &self.uploads_completed,
+            &self.conversions_started,
+        ] {
+            c.store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+/// An injected failure: the next `count` requests matching `path` (and `method`, if given)
+/// get this response instead of the real one.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Fault {
+    /// Exact path, or a prefix ending in `*`.
+    pub path: String,
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(default = "one")]
+    pub count: u32,
+    pub status: u16,
+    #[serde(default)]
+    pub body: String,
+    /// Default `application/json` (so a malformed JSON body is one field away).
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Fault {
+    fn matches(&self, method: &Method, path: &str) -> bool {
+        let path_ok = match self.path.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => path == self.path,
+        };
+        path_ok
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct HookState {
+    pub counters: Counters,
+    faults: Mutex<Vec<Fault>>,
+    upload_bytes_per_second: Mutex<Option<u64>>,
+}
+
+impl HookState {
+    pub fn add_fault(&self, fault: Fault) -> usize {
+        let mut faults = lock(&self.faults);
+        if fault.count > 0 {
+            faults.push(fault);
+        }
+        faults.len()
+    }
+
+    /// Spends one use of the first fault matching this request.
+    pub fn take_fault(&self, method: &Method, path: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let i = faults.iter().position(|f| f.matches(method, path))?;
+        faults[i].count -= 1;
+        let fault = faults[i].clone();
+        if faults[i].count == 0 {
+            faults.remove(i);
+        }
+        Some(fault)
+    }
+
+    pub fn set_upload_rate(&self, bytes_per_second: Option<u64>) {
+        *lock(&self.upload_bytes_per_second) = bytes_per_second.filter(|b| *b > 0);
+    }
+
+    /// How long to pause after reading `len` upload bytes (test hook only).
+    pub fn upload_delay(&self, len: usize) -> Option<Duration> {
+        let bps = (*lock(&self.upload_bytes_per_second))?;
+        Some(Duration::from_secs_f64(len as f64 / bps as f64))
+    }
+
+    pub fn reset(&self) {
+        self.counters.reset();
+        lock(&self.faults).clear();
+        self.set_upload_rate(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_match_by_prefix_and_run_out() {
+        let hooks = HookState::default();
+        let fault: Fault =
+            serde_json::from_str(r#"{"path": "/trustyconvert-web-*", "count": 2, "status": 503}"#)
+                .unwrap();
+        hooks.add_fault(fault);
+        assert!(hooks.take_fault(&Method::GET, "/index.html").is_none());
+        assert!(hooks
+            .take_fault(&Method::GET, "/trustyconvert-web-abc_bg.wasm")
+            .is_some());
+        assert!(hooks
+            .take_fault(&Method::GET, "/trustyconvert-web-abc.js")
+            .is_some());
+        assert!(hooks
+            .take_fault(&Method::GET, "/trustyconvert-web-abc.js")
+            .is_none());
+    }
+}

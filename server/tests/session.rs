@@ -1,0 +1,256 @@
+//! Sessions and CSRF: init (idempotent), rotation, close, expiry, and the double-submit check.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_sets_both_cookies_and_returns_the_session() {
+    let ts = start_default().await;
+    let r = client()
+        .get(ts.url("/api/session/init"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cookies = set_cookies(&r);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("trustyconvert_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly")
+            && session.contains("Path=/")
+            && session.contains("SameSite=Lax")
+    );
+    assert!(!session.contains("Domain"));
+    let csrf = cookies
+        .iter()
+        .find(|c| c.starts_with("csrftoken="))
+        .unwrap();
+    assert!(!csrf.contains("HttpOnly"));
+    let header_id = r.headers()["x-correlation-id"].to_str().unwrap().to_owned();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["success"], true);
+    assert_eq!(body["correlation_id"], header_id.as_str());
+    let token = body["data"]["csrf_token"].as_str().unwrap();
+    assert_eq!(token.len(), 64);
+    assert!(csrf.starts_with(&format!("csrftoken={token};")));
+    assert!(body["data"]["id"].is_string());
+    assert!(body["data"]["expires_at"].as_str().unwrap().ends_with('Z'));
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_with_a_valid_cookie_resumes_and_creates_nothing() {
+    let ts = start_default().await;
+    let c = client();
+    let first = init(&c, &ts).await;
+    let second = init(&c, &ts).await;
+    assert_eq!(first["data"]["id"], second["data"]["id"]);
+    assert_eq!(first["data"]["csrf_token"], second["data"]["csrf_token"]);
+    // Two at once with the same cookie: still the same session.
+    let (a, b) = tokio::join!(init(&c, &ts), init(&c, &ts));
+    assert_eq!(a["data"]["id"], first["data"]["id"]);
+    assert_eq!(b["data"]["id"], first["data"]["id"]);
+    let counters = ts.counters().await;
+    assert_eq!(counters["sessions_created"], 1);
+    assert_eq!(counters["session_init_calls"], 4);
+    assert_eq!(counters["requests"]["GET /api/session/init"]["200"], 4);
+    assert_eq!(counters["sessions"], 1);
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csrf_rotation_gives_a_new_token_and_retires_the_old() {
+    let ts = start_default().await;
+    let mut s = session(&ts).await;
+    let r = post_json(&s, &ts, "/api/session/csrf", json!({})).await;
+    assert_eq!(r.status(), 200);
+    let cookie = cookie_set(&r, "csrftoken").unwrap();
+    let body: Value = r.json().await.unwrap();
+    let new_token = body["data"]["csrf_token"].as_str().unwrap().to_owned();
+    assert_eq!(cookie, new_token);
+    assert_ne!(new_token, s.token);
+    let old = post_json(&s, &ts, "/api/session/csrf", json!({})).await;
+    expect_error(old, 403, "CSRFValidationError").await;
+    s.token = new_token;
+    assert_eq!(
+        post_json(&s, &ts, "/api/session/csrf", json!({}))
+            .await
+            .status(),
+        200
+    );
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csrf_missing_or_wrong_is_403_and_no_session_is_401() {
+    let ts = start_default().await;
+    let s = session(&ts).await;
+    let missing = s
+        .client
+        .post(ts.url("/api/session/csrf"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(missing, 403, "CSRFValidationError").await;
+    let wrong = s
+        .client
+        .post(ts.url("/api/session/csrf"))
+        .header("X-CSRF-Token", "nope")
+        .send()
+        .await
+        .unwrap();
+    expect_error(wrong, 403, "CSRFValidationError").await;
+    // The session is checked first: without one, a correct-looking token still gets 401.
+    let anonymous = client()
+        .post(ts.url("/api/session/csrf"))
+        .header("X-CSRF-Token", &s.token)
+        .send()
+        .await
+        .unwrap();
+    expect_error(anonymous, 401, "SessionValidationError").await;
+    let unknown = client()
+        .post(ts.url("/api/convert"))
+        .header("Cookie", "trustyconvert_session=deadbeef")
+        .header("X-CSRF-Token", &s.token)
+        .json(&json!({"job_id": new_job_id(), "target_format": "jpg"}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(unknown, 401, "SessionValidationError").await;
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_deletes_files_and_clears_cookies() {
+    let ts = start_default().await;
+    let s = session(&ts).await;
+    let job = upload_png(&s, &ts).await;
+    assert_eq!(files_on_disk(&ts), 1);
+    let r = post_json(&s, &ts, "/api/session/close", json!({})).await;
+    assert_eq!(r.status(), 200);
+    let cookies = set_cookies(&r);
+    assert!(cookies
+        .iter()
+        .any(|c| c.starts_with("trustyconvert_session=;") && c.contains("Max-Age=0")));
+    assert!(cookies
+        .iter()
+        .any(|c| c.starts_with("csrftoken=;") && c.contains("Max-Age=0")));
+    let body: Value = r.json().await.unwrap();
+    assert!(body["data"]["message"].is_string());
+    assert_eq!(files_on_disk(&ts), 0);
+    expect_error(
+        job_status(&s, &ts, &job).await,
+        401,
+        "SessionValidationError",
+    )
+    .await;
+    let counters = ts.counters().await;
+    assert_eq!(
+        (counters["sessions"].as_u64(), counters["jobs"].as_u64()),
+        (Some(0), Some(0))
+    );
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_is_401_and_init_starts_a_new_one() {
+    let ts = start_default().await;
+    let s = session(&ts).await;
+    let job = upload_png(&s, &ts).await;
+    ts.hook("expire", json!({ "session_id": s.id })).await;
+    expect_error(
+        job_status(&s, &ts, &job).await,
+        401,
+        "SessionValidationError",
+    )
+    .await;
+    let again = init(&s.client, &ts).await;
+    assert_ne!(again["data"]["id"], s.id.as_str());
+    assert_eq!(ts.counters().await["sessions_created"], 2);
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_token_arrives_on_the_very_next_response_even_a_403() {
+    let ts = start_default().await;
+    let mut s = session(&ts).await;
+    ts.hook("rotate", json!({ "session_id": s.id })).await;
+    let r = post_json(&s, &ts, "/api/session/csrf", json!({})).await;
+    assert_eq!(r.status(), 403);
+    let new_token = cookie_set(&r, "csrftoken").expect("the new token's cookie on the 403");
+    assert_ne!(new_token, s.token);
+    // Delivered once: the following response does not repeat it.
+    let r2 = s.client.get(ts.url("/api/health")).send().await.unwrap();
+    assert!(cookie_set(&r2, "csrftoken").is_none());
+    s.token = new_token;
+    assert_eq!(
+        post_json(&s, &ts, "/api/session/csrf", json!({}))
+            .await
+            .status(),
+        200
+    );
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookie_flags_follow_the_config() {
+    let config = Config {
+        cookie_samesite: trustyconvert_server::SameSite::None,
+        cookie_domain: Some("example.test".into()),
+        test_httponly_csrf: true,
+        ..test_config()
+    };
+    let ts = start_with(config).await;
+    let r = client()
+        .get(ts.url("/api/session/init"))
+        .send()
+        .await
+        .unwrap();
+    let cookies = set_cookies(&r);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("trustyconvert_session="))
+        .unwrap();
+    assert!(
+        session.contains("SameSite=None")
+            && session.contains("Secure")
+            && !session.contains("Domain")
+    );
+    let csrf = cookies
+        .iter()
+        .find(|c| c.starts_with("csrftoken="))
+        .unwrap();
+    assert!(
+        csrf.contains("Domain=example.test")
+            && csrf.contains("HttpOnly")
+            && csrf.contains("Secure")
+    );
+    ts.stop().await;
+}
+
+use trustyconvert_server::Config;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cleanup_task_deletes_expired_sessions_and_their_files() {
+    let config = Config {
+        cleanup_interval: std::time::Duration::from_millis(100),
+        ..test_config()
+    };
+    let ts = start_with(config).await;
+    let s = session(&ts).await;
+    upload_png(&s, &ts).await;
+    assert_eq!(files_on_disk(&ts), 1);
+    ts.hook("expire", json!({ "session_id": s.id })).await;
+    let mut waited = 0;
+    while files_on_disk(&ts) > 0 && waited < 50 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    assert_eq!(files_on_disk(&ts), 0);
+    assert_eq!(ts.counters().await["jobs"], 0);
+    ts.stop().await;
+}
