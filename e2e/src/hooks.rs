@@ -35,15 +35,21 @@ impl Counters {
             .unwrap_or(0)
     }
 
-    /// Every API request counted, all routes and statuses.
-    pub fn total_requests(&self) -> u64 {
+    /// Every API request counted (routes under `/api/`; the page and its assets are not API
+    /// calls), all statuses.
+    pub fn api_requests(&self) -> u64 {
         self.0
             .get("requests")
             .and_then(Value::as_object)
             .map(|routes| {
                 routes
-                    .values()
-                    .filter_map(Value::as_object)
+                    .iter()
+                    .filter(|(route, _)| {
+                        route
+                            .split_once(' ')
+                            .is_some_and(|(_, path)| path.starts_with("/api/"))
+                    })
+                    .filter_map(|(_, statuses)| statuses.as_object())
                     .flat_map(|statuses| statuses.values().filter_map(Value::as_u64))
                     .sum()
             })

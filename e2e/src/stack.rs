@@ -94,6 +94,50 @@ impl Stack {
         Ok(())
     }
 
+    /// The text of the first element matching `css`.
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.browser.find(Locator::Css(css)).await?.text().await?)
+    }
+
+    /// Waits until the element matching `css` exists and its text contains `needle`; the bound
+    /// only keeps a broken app from hanging the suite.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> Result<String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = self.text(css).await.unwrap_or_default();
+            if text.contains(needle) {
+                return Ok(text);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("`{css}` never said {needle:?}; last text: {text:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.browser.find(Locator::Css(css)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Makes the page hidden or visible and dispatches `visibilitychange` (headless Chromium
+    /// never hides a page by itself).
+    pub async fn set_visibility(&self, visible: bool) -> Result<()> {
+        let script = "const visible = arguments[0];
+            Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => visible ? 'visible' : 'hidden'});
+            Object.defineProperty(document, 'hidden', {configurable: true, get: () => !visible});
+            document.dispatchEvent(new Event('visibilitychange'));";
+        self.browser
+            .execute(script, vec![serde_json::Value::Bool(visible)])
+            .await?;
+        Ok(())
+    }
+
+    /// Gives the app time to send anything it would send by itself, before counting requests.
+    pub async fn quiet_period(&self) {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+
     /// Console entries since the last read.
     pub async fn console(&self) -> Result<Vec<ConsoleEntry>> {
         console::read(&self.browser).await

@@ -24,3 +24,10 @@ pub fn is_online() -> bool {
         .map(|window| window.navigator().on_line())
         .unwrap_or(true)
 }
+
+/// The page URL's query string (`location.search`, with its `?`).
+pub fn query_string() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default()
+}

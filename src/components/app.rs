@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 use yewdux::YewduxRoot;
 
-use super::{drop_panel::DropPanel, footer::Footer, header::Header};
+use super::{diagnostics::Diagnostics, drop_panel::DropPanel, footer::Footer, header::Header};
 use crate::config::AppConfig;
 use crate::session::provider::TransportOverride;
 use crate::session::SessionProvider;
@@ -30,6 +30,9 @@ pub fn App(props: &AppProps) -> Html {
                         <Header />
                         <main id="main" class="main">
                             <DropPanel />
+                            if config.diagnostics {
+                                <Diagnostics />
+                            }
                         </main>
                         <Footer />
                     </div>

@@ -1,6 +1,7 @@
 //! The UI components, one per file.
 
 pub mod app;
+pub mod diagnostics;
 pub mod drop_panel;
 pub mod footer;
 pub mod header;
