@@ -154,7 +154,8 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!("TrustyConvert server listening on http://{}", server.addr());
+    // Printed whatever RUST_LOG says: it is the one line a person starting the app needs.
+    println!("TrustyConvert is running at http://{}/ (Ctrl-C to stop)", server.addr());
     stop_signal().await;
     tracing::info!("shutting down");
     server.shutdown().await;
