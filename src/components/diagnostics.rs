@@ -20,10 +20,15 @@ async fn probe_upload(api: &ApiClient) -> Result<(), String> {
     let file = web_sys::File::new_with_str_sequence(&parts, "trustyconvert-probe.txt")
         .map_err(|_| "the browser could not make a file".to_owned())?;
     let job_id = JobId::from_random_bytes(bytes);
-    endpoints::upload(api, &file, &job_id, ApiRequest::post("/upload", crate::api::transport::Body::Empty))
-        .await
-        .map(drop)
-        .map_err(|error| error.user_message())
+    endpoints::upload(
+        api,
+        &file,
+        &job_id,
+        ApiRequest::post("/upload", crate::api::transport::Body::Empty),
+    )
+    .await
+    .map(drop)
+    .map_err(|error| error.user_message())
 }
 
 #[component]
