@@ -374,3 +374,34 @@ async fn after_a_close_only_the_users_action_starts_a_session() {
     mounted.unmount();
     clear_csrf_cookie();
 }
+
+#[wasm_bindgen_test]
+async fn a_close_in_one_tab_reaches_the_other_without_a_request() {
+    set_csrf_cookie("shared-token");
+    let server_a =
+        ScriptedServer::new(|_| json(200, json!({"success": true, "data": {"message": "closed"}})));
+    let server_b = ScriptedServer::new(|_| json(500, json!({})));
+    // Two providers, each with its own store and channel, as two tabs would have.
+    let tab_a = mount(&server_a).await;
+    let tab_b = mount(&server_b).await;
+    assert_eq!(tab_b.token(), token("shared-token"));
+
+    tab_a.session().close_session().await.expect("closed");
+    settle().await;
+
+    let store_b = tab_b.session().manager.store();
+    assert_eq!(store_b.phase, SessionPhase::Closed);
+    assert_eq!(store_b.token, None);
+    assert_eq!(
+        server_b.total(),
+        0,
+        "tab B learned it without asking the server"
+    );
+    assert!(
+        tab_b.session().ensure_session(false).await.is_err(),
+        "and starts nothing by itself"
+    );
+    tab_a.unmount();
+    tab_b.unmount();
+    clear_csrf_cookie();
+}

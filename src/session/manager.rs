@@ -3,7 +3,7 @@
 //! as one shared flight. The rules themselves are the pure policy's (`trustyconvert_core`).
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use futures::future::{LocalBoxFuture, Shared};
@@ -21,6 +21,11 @@ use super::store::{SessionPhase, SessionStore};
 use crate::api::transport::Transport;
 use crate::api::{endpoints, ApiClient};
 use crate::browser;
+use crate::browser::broadcast::TabChannel;
+
+/// The channel the app's tabs share, and what they say on it.
+const TAB_CHANNEL: &str = "trustyconvert-session";
+const CLOSED_MESSAGE: &str = "session-closed";
 
 type InitFlight = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
 
@@ -36,6 +41,8 @@ struct Inner {
     api_base: String,
     init_flight: RefCell<Option<InitFlight>>,
     consecutive_init_failures: Cell<u32>,
+    /// Open while the provider is mounted: tells other tabs of a close, hears theirs.
+    tabs: RefCell<Option<TabChannel>>,
 }
 
 impl PartialEq for SessionManager {
@@ -57,6 +64,7 @@ impl SessionManager {
                 api_base: api_base.to_owned(),
                 init_flight: RefCell::new(None),
                 consecutive_init_failures: Cell::new(0),
+                tabs: RefCell::new(None),
             }),
         }
     }
@@ -305,8 +313,45 @@ impl SessionManager {
                 return Err(error.clone());
             }
         }
-        let decision = self.decide_and_record(&SessionEvent::UserClosedSession);
-        if decision_ends(&decision) {
+        self.end_session();
+        if let Some(tabs) = self.inner.tabs.borrow().as_ref() {
+            tabs.post(CLOSED_MESSAGE);
+        }
+        log::debug!("session: closed by the user");
+        Ok(())
+    }
+
+    /// Another tab closed the shared session: the same end here, without a request.
+    pub fn closed_in_another_tab(&self) {
+        if self.store().user_closed {
+            return;
+        }
+        log::debug!("session: closed in another tab");
+        self.end_session();
+    }
+
+    /// Hears other tabs (and tells them of closes) until `stop_listening_to_other_tabs`.
+    pub fn listen_to_other_tabs(&self) {
+        let weak: Weak<Inner> = Rc::downgrade(&self.inner);
+        // A weak handle: the channel lives inside the manager, so a strong one would leak it.
+        let channel = TabChannel::open(TAB_CHANNEL, move |message| {
+            if message == CLOSED_MESSAGE {
+                if let Some(inner) = weak.upgrade() {
+                    SessionManager { inner }.closed_in_another_tab();
+                }
+            }
+        });
+        *self.inner.tabs.borrow_mut() = channel;
+    }
+
+    pub fn stop_listening_to_other_tabs(&self) {
+        self.inner.tabs.borrow_mut().take();
+    }
+
+    /// Applies the policy's end of a session: the token is forgotten (and never adopted again),
+    /// the epoch moves on, and nothing starts a session until the user acts.
+    fn end_session(&self) {
+        if self.decide_and_record(&SessionEvent::UserClosedSession) == Action::EndSession {
             self.inner.dispatch.reduce_mut(|store| {
                 store.token = None;
                 store.session_id = None;
@@ -316,8 +361,6 @@ impl SessionManager {
                 store.epoch = store.epoch.next();
             });
         }
-        log::debug!("session: closed by the user");
-        Ok(())
     }
 
     /// Runs the policy on a fresh cookie read and records its bookkeeping in the store.
@@ -343,10 +386,6 @@ impl SessionManager {
             epoch: store.epoch,
         }
     }
-}
-
-fn decision_ends(action: &Action) -> bool {
-    matches!(action, Action::EndSession)
 }
 
 fn describe(action: &Action) -> &'static str {

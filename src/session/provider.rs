@@ -1,5 +1,6 @@
 //! `<SessionProvider>`: runs the session for the app (sync-then-init on mount, sync when the page
-//! becomes visible) and hands every component a `SessionHandle` through `use_session()`.
+//! becomes visible, hear other tabs' closes) and hands every component a `SessionHandle`
+//! through `use_session()`.
 
 use std::rc::Rc;
 
@@ -75,15 +76,20 @@ pub fn SessionProvider(props: &SessionProviderProps) -> Html {
         use_effect_with((), move |_| {
             let on_load = manager.clone();
             spawn_local(async move { on_load.sync_then_init(SessionEvent::AppLoad).await });
+            manager.listen_to_other_tabs();
+            let on_visible = manager.clone();
             let listener = visibility::on_change(move |visible| {
                 if visible {
-                    let manager = manager.clone();
+                    let manager = on_visible.clone();
                     spawn_local(
                         async move { manager.sync_then_init(SessionEvent::PageVisible).await },
                     );
                 }
             });
-            move || drop(listener)
+            move || {
+                drop(listener);
+                manager.stop_listening_to_other_tabs();
+            }
         });
     }
 
