@@ -155,7 +155,10 @@ async fn main() -> ExitCode {
         }
     };
     // Printed whatever RUST_LOG says: it is the one line a person starting the app needs.
-    println!("TrustyConvert is running at http://{}/ (Ctrl-C to stop)", server.addr());
+    println!(
+        "TrustyConvert is running at http://{}/ (Ctrl-C to stop)",
+        server.addr()
+    );
     stop_signal().await;
     tracing::info!("shutting down");
     server.shutdown().await;

@@ -13,4 +13,3 @@ pub fn random_bytes16() -> Option<[u8; 16]> {
 pub fn jitter() -> f64 {
     js_sys::Math::random()
 }
-
