@@ -405,3 +405,80 @@ async fn a_close_in_one_tab_reaches_the_other_without_a_request() {
     tab_b.unmount();
     clear_csrf_cookie();
 }
+
+#[wasm_bindgen_test]
+async fn a_poll_failing_during_a_close_does_not_start_a_session() {
+    set_csrf_cookie("closing-token");
+    let server = ScriptedServer::with_latency(std::time::Duration::from_millis(20), |request| {
+        if request.url.ends_with("/session/close") {
+            json(200, json!({"success": true, "data": {"message": "closed"}}))
+        } else if request.url.ends_with("/session/init") {
+            init_ok("revived", "revived-token")
+        } else {
+            json(
+                401,
+                json!({"success": false, "error": {"type": "SessionValidationError", "message": "gone"}}),
+            )
+        }
+    });
+    let mounted = mount(&server).await;
+    let session = mounted.session();
+    let api = mounted.api();
+    let close = session.close_session();
+    let poll = async {
+        // Leaves while the close is in flight, and meets the deleted session.
+        settle().await;
+        api.send(trustyconvert_web::api::ApiRequest::get(
+            "/job_status?job_id=x",
+        ))
+        .await
+    };
+    let (closed, polled) = futures::join!(close, poll);
+
+    assert!(closed.is_ok());
+    assert!(polled.is_err());
+    assert_eq!(
+        server.count("/api/session/init"),
+        0,
+        "requests: {:?}",
+        server.seen.borrow()
+    );
+    let store = mounted.session().manager.store();
+    assert_eq!(store.phase, SessionPhase::Closed);
+    assert_eq!(store.token, None);
+    mounted.unmount();
+    clear_csrf_cookie();
+}
+
+#[wasm_bindgen_test]
+async fn a_close_with_a_stale_token_recovers_it_instead_of_failing() {
+    // The cookie cannot tell us the new token (as on a cross-site deployment).
+    set_csrf_cookie("stale-token");
+    let server = ScriptedServer::new(|request| {
+        if request.url.ends_with("/session/init") {
+            init_ok("session-1", "current-token")
+        } else if header_of(request).as_deref() == Some("current-token") {
+            json(200, json!({"success": true, "data": {"message": "closed"}}))
+        } else {
+            json(
+                403,
+                json!({"success": false, "error": {"type": "CSRFValidationError", "message": "stale"}}),
+            )
+        }
+    });
+    let mounted = mount(&server).await;
+    mounted
+        .session()
+        .close_session()
+        .await
+        .expect("the close recovers its token");
+
+    // The close, one init that resumes the session, the close again.
+    assert_eq!(server.total(), 3, "requests: {:?}", server.seen.borrow());
+    assert_eq!(
+        mounted.session().manager.store().phase,
+        SessionPhase::Closed
+    );
+    mounted.unmount();
+    clear_csrf_cookie();
+}

@@ -11,9 +11,23 @@ use trustyconvert_core::{
     RequestContext,
 };
 
+use trustyconvert_core::SessionEvent;
+
 use super::transport::{Body, Method, ProgressCallback, Transport, WireFailure, WireRequest};
 use crate::browser;
 use crate::session::SessionManager;
+
+/// How a request relates to the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionRule {
+    /// Mutating requests make sure a session exists first; errors recover once.
+    Normal,
+    /// `/session/init` itself: its token is applied by the manager and it never recovers.
+    Init,
+    /// `/session/close`: sends the newest known token and recovers a stale one, but never
+    /// creates a session, and a session error means there is nothing left to close.
+    Close,
+}
 
 /// A call to one endpoint, relative to the API base (`/upload`, `/job_status?job_id=…`).
 #[derive(Clone)]
@@ -24,8 +38,7 @@ pub struct ApiRequest {
     /// The person started this request: after a user close, only such a request may start the
     /// next session.
     pub user_action: bool,
-    /// `/session/init` itself: it never triggers a recovery.
-    pub is_recovery: bool,
+    pub rule: SessionRule,
     pub on_progress: Option<ProgressCallback>,
     pub abort: Option<web_sys::AbortSignal>,
     /// Sends through another transport (the XHR upload) with the same recovery.
@@ -47,7 +60,7 @@ impl ApiRequest {
             path: path.into(),
             body,
             user_action: false,
-            is_recovery: false,
+            rule: SessionRule::Normal,
             on_progress: None,
             abort: None,
             transport: None,
@@ -78,8 +91,16 @@ impl ApiClient {
     /// Sends `request` and returns the envelope's data, recovering the session at most once.
     pub async fn send(&self, request: ApiRequest) -> Result<ApiSuccess, ApiError> {
         let mutating = request.method != Method::Get;
-        if mutating && !request.is_recovery {
-            self.session.ensure_session(request.user_action).await?;
+        match request.rule {
+            SessionRule::Normal if mutating => {
+                self.session.ensure_session(request.user_action).await?
+            }
+            SessionRule::Close => {
+                // Adopt the newest token from the cookie, but never start a session to close it.
+                self.session
+                    .synchronize_token_from_cookie(SessionEvent::BeforeMutatingRequest);
+            }
+            _ => {}
         }
         let url = resolve_api_url(self.session.api_base(), &request.path);
         let page_url = browser::dom::page_url();
@@ -125,6 +146,8 @@ impl ApiClient {
                 Err(WireFailure::Aborted) => Err(ApiError::cancelled()),
             };
             let error = match outcome {
+                // The init's token and session are applied by the manager, all at once.
+                Ok(success) if request.rule == SessionRule::Init => return Ok(success),
                 Ok(success) => {
                     match success.csrf_token() {
                         Some(token) => self.session.update_csrf_token_from_server(token),
@@ -134,23 +157,21 @@ impl ApiClient {
                 }
                 Err(error) => error,
             };
+            if request.rule == SessionRule::Close && error.is_session() {
+                return Err(error);
+            }
             if error.is_csrf() || error.is_session() {
                 let context = RequestContext {
-                    is_recovery: request.is_recovery,
+                    is_recovery: request.rule == SessionRule::Init,
                     already_retried,
                     epoch: store.epoch,
                 };
-                // Err: the policy gave up (or the user closed the session); nothing loops.
+                // Err: the policy gave up (the original error), the recovery failed (its
+                // error), or the session is closed; nothing loops.
+                let for_close = request.rule == SessionRule::Close;
                 self.session
-                    .recover(&error, token, context)
-                    .await
-                    .map_err(|recovery_error| {
-                        if recovery_error.is_csrf() || recovery_error.is_session() {
-                            error.clone()
-                        } else {
-                            recovery_error
-                        }
-                    })?;
+                    .recover(&error, token, context, for_close)
+                    .await?;
                 already_retried = true;
                 continue;
             }

@@ -6,13 +6,13 @@ use trustyconvert_core::{
     RemoteJobStatus,
 };
 
-use super::client::{ApiClient, ApiRequest};
+use super::client::{ApiClient, ApiRequest, SessionRule};
 use super::transport::Body;
 
 /// `GET /session/init`: resumes the session the cookie names, or creates one.
 pub async fn session_init(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
     let mut request = ApiRequest::get("/session/init");
-    request.is_recovery = true;
+    request.rule = SessionRule::Init;
     client.send(request).await
 }
 
@@ -27,7 +27,7 @@ pub async fn session_csrf(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
 pub async fn session_close(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
     // Closing must not start a session just to close it.
     let mut request = ApiRequest::post("/session/close", Body::Empty);
-    request.is_recovery = true;
+    request.rule = SessionRule::Close;
     client.send(request).await
 }
 
@@ -36,6 +36,10 @@ pub async fn formats(client: &ApiClient) -> Result<FormatCatalog, ApiError> {
     let success = client.send(ApiRequest::get("/convert/formats")).await?;
     FormatCatalog::from_data(&success.data)
 }
+
+/// From this size on, an upload first makes sure its session is confirmed (see
+/// `SessionManager::confirm_before_large_upload`).
+const LARGE_UPLOAD_BYTES: f64 = 1024.0 * 1024.0;
 
 /// `POST /upload` as the person's action; `request` carries progress and abort when the
 /// caller wants them.
@@ -49,6 +53,9 @@ pub async fn upload(
     form.append_with_str("job_id", job_id.as_str())
         .and_then(|()| form.append_with_blob_and_filename("file", file, &file.name()))
         .map_err(|_| ApiError::new(ApiErrorKind::Decode))?;
+    if file.size() >= LARGE_UPLOAD_BYTES {
+        client.session().confirm_before_large_upload().await?;
+    }
     request.path = "/upload".to_owned();
     request.body = Body::Form(form);
     client.send(request.by_user()).await

@@ -6,6 +6,6 @@ pub mod fetch;
 pub mod hook;
 pub mod transport;
 
-pub use client::{ApiClient, ApiRequest};
+pub use client::{ApiClient, ApiRequest, SessionRule};
 pub use hook::use_api;
 pub use trustyconvert_core::{ApiError, ApiErrorKind};

@@ -29,15 +29,6 @@ impl TabChannel {
         })
     }
 
-    /// Opens `name` only to post to it.
-    pub fn for_posting(name: &str) -> Option<Self> {
-        let channel = web_sys::BroadcastChannel::new(name).ok()?;
-        Some(Self {
-            channel,
-            _on_message: None,
-        })
-    }
-
     /// Tells every other tab; the sender does not receive its own message.
     pub fn post(&self, message: &str) {
         // A closed or failing channel only means the other tabs learn at their next request.

@@ -41,6 +41,11 @@ struct Inner {
     api_base: String,
     init_flight: RefCell<Option<InitFlight>>,
     consecutive_init_failures: Cell<u32>,
+    /// Some caller of the init in flight knows its session is gone: the init's answer is then a
+    /// new session whatever reason started the flight.
+    flight_replaces_session: Cell<bool>,
+    /// `POST /session/close` is in flight: nothing else may start a session meanwhile.
+    closing: Cell<bool>,
     /// Open while the provider is mounted: tells other tabs of a close, hears theirs.
     tabs: RefCell<Option<TabChannel>>,
 }
@@ -64,6 +69,8 @@ impl SessionManager {
                 api_base: api_base.to_owned(),
                 init_flight: RefCell::new(None),
                 consecutive_init_failures: Cell::new(0),
+                flight_replaces_session: Cell::new(false),
+                closing: Cell::new(false),
                 tabs: RefCell::new(None),
             }),
         }
@@ -96,6 +103,10 @@ impl SessionManager {
                 log::debug!("session: adopted the token from the cookie ({event:?})");
                 let token = token.clone();
                 self.inner.dispatch.reduce_mut(|store| {
+                    // Another tab may have replaced the session: work tied to ours must know.
+                    if store.token.as_ref().is_some_and(|known| *known != token) {
+                        store.epoch = store.epoch.next();
+                    }
                     store.token = Some(token);
                     store.counters.syncs += 1;
                     if !matches!(store.phase, SessionPhase::Ready) {
@@ -114,6 +125,11 @@ impl SessionManager {
 
     /// Stores a token the server sent in a response body: it wins over the cookie.
     pub fn update_csrf_token_from_server(&self, token: CsrfToken) {
+        if self.store().user_closed {
+            // Only the user's next action may bring a session back (through an init).
+            log::debug!("session: ignored a token that arrived after the close");
+            return;
+        }
         let decision = decide(
             &SessionEvent::ResponseWithToken(token),
             &self.snapshot(CookieRead::Absent),
@@ -124,7 +140,6 @@ impl SessionManager {
                 store.token = Some(token);
                 store.rejected = decision.rejected;
                 store.phase = SessionPhase::Ready;
-                store.user_closed = false;
             });
         }
     }
@@ -166,6 +181,9 @@ impl SessionManager {
     /// `GET /session/init` as one shared flight: callers arriving while it runs wait for the
     /// same outcome. After failures it first waits a shared, capped backoff.
     pub async fn init_session(&self, reason: InitReason) -> Result<(), ApiError> {
+        if reason.starts_new_epoch() {
+            self.inner.flight_replaces_session.set(true);
+        }
         let flight = {
             let mut slot = self.inner.init_flight.borrow_mut();
             match slot.as_ref() {
@@ -174,6 +192,14 @@ impl SessionManager {
                     flight.clone()
                 }
                 None => {
+                    if matches!(
+                        reason,
+                        InitReason::CsrfRecovery | InitReason::SessionExpired
+                    ) {
+                        self.inner
+                            .dispatch
+                            .reduce_mut(|store| store.counters.recoveries += 1);
+                    }
                     let flight = self.clone().run_init(reason).boxed_local().shared();
                     *slot = Some(flight.clone());
                     flight
@@ -216,10 +242,21 @@ impl SessionManager {
         }
         // Later callers start a fresh flight (and see the backoff if this one failed).
         self.inner.init_flight.borrow_mut().take();
+        self.inner.flight_replaces_session.set(false);
         result
     }
 
     fn apply_init(&self, reason: InitReason, success: &ApiSuccess) -> Result<(), ApiError> {
+        if self.store().user_closed && reason != InitReason::UserStarted {
+            // The user closed the session while this init was in flight; it must not revive it.
+            log::debug!("session: dropped an init that finished after the close");
+            return Err(session_closed_error());
+        }
+        let reason = if self.inner.flight_replaces_session.get() && !reason.starts_new_epoch() {
+            InitReason::SessionExpired
+        } else {
+            reason
+        };
         let token = success
             .csrf_token()
             .ok_or_else(|| ApiError::new(ApiErrorKind::Decode))?;
@@ -256,13 +293,19 @@ impl SessionManager {
     }
 
     /// After a CSRF or session error on a request sent with `sent`: applies the policy. `Ok`
-    /// means "send the request once more" (the store now holds the token to use).
+    /// means "send the request once more" (the store now holds the token to use). While a
+    /// close is in flight only the close itself may recover.
     pub async fn recover(
         &self,
         error: &ApiError,
         sent: Option<CsrfToken>,
         request: RequestContext,
+        for_close: bool,
     ) -> Result<(), ApiError> {
+        if self.inner.closing.get() && !for_close {
+            log::debug!("session: no recovery while the session is being closed");
+            return Err(session_closed_error());
+        }
         let event = if error.is_session() {
             SessionEvent::SessionError { sent, request }
         } else {
@@ -287,12 +330,7 @@ impl SessionManager {
                 }
                 Ok(())
             }
-            Action::InitSession { reason } => {
-                self.inner
-                    .dispatch
-                    .reduce_mut(|store| store.counters.recoveries += 1);
-                self.init_session(reason).await
-            }
+            Action::InitSession { reason } => self.init_session(reason).await,
             Action::WaitForUser => Err(session_closed_error()),
             _ => Err(error.clone()),
         }
@@ -300,13 +338,29 @@ impl SessionManager {
 
     /// `POST /session/csrf`: a fresh token for the current session.
     pub async fn refresh_csrf(&self) -> Result<(), ApiError> {
+        self.inner
+            .dispatch
+            .reduce_mut(|store| store.counters.refreshes += 1);
         endpoints::session_csrf(&self.client()).await.map(drop)
+    }
+
+    /// Before a large upload: a 401 or 403 sent while the browser is still streaming the body
+    /// can reach it as a connection reset, so a token adopted from the cookie and never
+    /// confirmed is confirmed first (init resumes the session the cookie names: no new one).
+    pub async fn confirm_before_large_upload(&self) -> Result<(), ApiError> {
+        if self.store().phase == SessionPhase::Unverified {
+            log::debug!("session: confirming the session before a large upload");
+            return self.init_session(InitReason::NoToken).await;
+        }
+        Ok(())
     }
 
     /// `POST /session/close`: the server deletes the session's files and jobs and clears both
     /// cookies; the tab then waits for the user before starting another session.
     pub async fn close_session(&self) -> Result<(), ApiError> {
+        self.inner.closing.set(true);
         let outcome = endpoints::session_close(&self.client()).await;
+        self.inner.closing.set(false);
         // A session already gone on the server is closed all the same.
         if let Err(error) = &outcome {
             if !error.is_session() {

@@ -32,6 +32,8 @@ pub struct SessionCounters {
     pub recoveries: u32,
     /// Cookie reads that adopted a token.
     pub syncs: u32,
+    /// `POST /session/csrf` rotations asked for.
+    pub refreshes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Store)]

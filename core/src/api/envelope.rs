@@ -23,12 +23,22 @@ use serde_json::{Map, Value};
 use super::error::{normalise_type, ApiError, ApiErrorKind, FieldIssue};
 use crate::ids::CsrfToken;
 
-/// A successful answer: the envelope's `data` (or the tolerated equivalent).
-#[derive(Debug, Clone, PartialEq)]
+/// A successful answer: the envelope's `data` (or the tolerated equivalent). `Debug` leaves
+/// `data` out: it may hold a CSRF token or a session id.
+#[derive(Clone, PartialEq)]
 pub struct ApiSuccess {
     pub status: u16,
     pub data: Value,
     pub correlation_id: Option<String>,
+}
+
+impl std::fmt::Debug for ApiSuccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiSuccess")
+            .field("status", &self.status)
+            .field("correlation_id", &self.correlation_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiSuccess {

@@ -346,3 +346,12 @@ fn fastapi_style_detail_and_object_details() {
     assert_eq!(e.field_issues[0].field.as_deref(), Some("job_id"));
     assert_eq!(e.user_message(), "must be a UUID");
 }
+
+#[test]
+fn debug_output_never_shows_the_data_it_may_hold_a_token() {
+    let body = br#"{"success":true,"data":{"csrf_token":"tok-secret-1","id":"s-1"}}"#;
+    let success = parse_response(200, Some("application/json"), None, None, body).unwrap();
+    let shown = format!("{success:?}");
+    assert!(!shown.contains("tok-secret-1"), "{shown}");
+    assert!(shown.contains("200"));
+}
