@@ -4,7 +4,9 @@ pub mod api;
 pub mod browser;
 pub mod components;
 pub mod config;
+pub mod conversion;
 pub mod session;
+pub mod toast;
 
 use components::app::App;
 

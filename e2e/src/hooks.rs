@@ -99,6 +99,17 @@ impl Hooks {
         self.send("POST", "fault", Some(body)).await.map(drop)
     }
 
+    /// Slows the server's reading of upload bodies to `bytes_per_second` (None: full speed).
+    pub async fn upload_rate(&self, bytes_per_second: Option<u64>) -> Result<()> {
+        self.send(
+            "POST",
+            "upload_rate",
+            Some(json!({ "bytes_per_second": bytes_per_second })),
+        )
+        .await
+        .map(drop)
+    }
+
     async fn send(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
         let request = hyper::Request::builder()
             .method(method)

@@ -1,7 +1,12 @@
 //! Thin wrappers over web-sys: each reads or does one browser thing; no logic lives here.
 
 pub mod broadcast;
+pub mod clipboard;
 pub mod cookie;
 pub mod dom;
+pub mod download;
+pub mod file;
+pub mod online;
 pub mod random;
 pub mod visibility;
+pub mod xhr;

@@ -5,8 +5,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 use yewdux::YewduxRoot;
 
-use super::{diagnostics::Diagnostics, drop_panel::DropPanel, footer::Footer, header::Header};
+use super::{
+    conversion_panel::ConversionPanel, diagnostics::Diagnostics, footer::Footer, header::Header,
+    offline_banner::OfflineBanner, toasts::Toasts,
+};
 use crate::config::AppConfig;
+use crate::conversion::UploadTransport;
 use crate::session::provider::TransportOverride;
 use crate::session::SessionProvider;
 
@@ -21,6 +25,25 @@ pub struct AppProps {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let config = use_memo((), |_| props.config.clone());
+    // A scripted transport (tests) also takes the uploads; the app's own uploads use XHR.
+    let upload = props
+        .transport
+        .clone()
+        .map(|transport| UploadTransport(transport.0));
+    // The static "Loading…" fallback in index.html has served its purpose once the app runs.
+    use_effect_with((), |_| {
+        if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
+            boot.remove();
+        }
+    });
+    let main = html! {
+        <main id="main" class="main">
+            <ConversionPanel />
+            if config.diagnostics {
+                <Diagnostics />
+            }
+        </main>
+    };
     html! {
         // Its own store context: the same code runs under a test's root as under the app's.
         <YewduxRoot>
@@ -28,12 +51,13 @@ pub fn App(props: &AppProps) -> Html {
                 <SessionProvider api_base={config.api_base.clone()} transport={props.transport.clone()}>
                     <div class="app">
                         <Header />
-                        <main id="main" class="main">
-                            <DropPanel />
-                            if config.diagnostics {
-                                <Diagnostics />
-                            }
-                        </main>
+                        <OfflineBanner />
+                        if let Some(upload) = upload {
+                            <ContextProvider<UploadTransport> context={upload}>{ main }</ContextProvider<UploadTransport>>
+                        } else {
+                            { main }
+                        }
+                        <Toasts />
                         <Footer />
                     </div>
                 </SessionProvider>

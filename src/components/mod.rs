@@ -1,8 +1,17 @@
 //! The UI components, one per file.
 
 pub mod app;
+pub mod conversion_panel;
 pub mod diagnostics;
-pub mod drop_panel;
+pub mod download_panel;
+pub mod drop_zone;
+pub mod failure_notice;
+pub mod file_summary;
 pub mod footer;
 pub mod header;
+pub mod job_progress;
+pub mod offline_banner;
+pub mod progress_bar;
 pub mod session_bar;
+pub mod target_picker;
+pub mod toasts;

@@ -179,6 +179,8 @@ pub enum JobEvent {
     SessionChanged,
     /// Try again after a failure, from the same file and target.
     Retry,
+    /// The person cancelled the upload or conversion: back to the chosen file and target.
+    Cancelled,
     Reset,
 }
 
@@ -308,6 +310,7 @@ pub fn next(state: JobState, event: JobEvent) -> JobState {
             },
             E::Retry,
         ) => chosen_again(&plan),
+        (state, E::Cancelled) if state.is_busy() => state.plan().map_or(S::Idle, chosen_again),
         (state, _) => state,
     }
 }

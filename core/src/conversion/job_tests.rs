@@ -242,3 +242,26 @@ fn polling_backs_off_and_caps() {
     assert!(!conversion_timed_out(1_000.0, 1_000.0 + 60_000.0));
     assert!(conversion_timed_out(0.0, CONVERSION_TIMEOUT_MS as f64));
 }
+
+#[test]
+fn cancelling_goes_back_to_the_chosen_file_and_target() {
+    let chosen = [
+        JobEvent::FileChosen(file()),
+        JobEvent::TargetChosen("jpg".into()),
+        JobEvent::UploadStarted { job_id: id() },
+    ]
+    .into_iter()
+    .fold(JobState::Idle, next);
+    assert!(matches!(chosen, JobState::Uploading { .. }));
+    let cancelled = next(chosen, JobEvent::Cancelled);
+    assert_eq!(
+        cancelled,
+        JobState::FileChosen {
+            file: file(),
+            target: Some("jpg".into())
+        }
+    );
+    // Nothing to cancel once idle or chosen.
+    assert_eq!(next(JobState::Idle, JobEvent::Cancelled), JobState::Idle);
+    assert_eq!(next(cancelled.clone(), JobEvent::Cancelled), cancelled);
+}

@@ -2,4 +2,5 @@
 
 pub mod formats;
 pub mod job;
+pub mod progress;
 pub mod validate;

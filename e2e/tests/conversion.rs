@@ -1,0 +1,465 @@
+//! Whole conversions in a real browser against the reference server: files go in through the
+//! file input, downloads are checked byte for byte, refused files send nothing, and a slowed
+//! upload shows its progress and can be cancelled without leaving anything on the server.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use fantoccini::Locator;
+use serde_json::Value;
+use trustyconvert_e2e::{Result, Stack, StackOptions};
+
+const PANEL: &str = "[data-testid=conversion-panel]";
+const PHONE: (u32, u32) = (390, 844);
+
+/// Where screenshots go: `$CARGO_TARGET_DIR/screenshots`, else the workspace's `target/`.
+fn screenshots_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+        .join("screenshots")
+}
+
+async fn screenshot(stack: &Stack, name: &str) -> Result<()> {
+    let dir = screenshots_dir();
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, stack.browser.screenshot().await?)?;
+    println!("screenshot: {}", path.display());
+    Ok(())
+}
+
+async fn ready(options: StackOptions) -> Result<Stack> {
+    let stack = Stack::start(options).await?;
+    stack.open_app("/").await?;
+    stack
+        .wait_for_text("[data-testid=session-state]", "Session active")
+        .await?;
+    // The formats are loaded once the hint lists them.
+    stack.wait_for_text("#dropzone-hint", "PNG").await?;
+    Ok(stack)
+}
+
+fn write_png(dir: &Path, name: &str, width: u32, height: u32) -> Result<PathBuf> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 5) as u8, ((x + y) * 3) as u8])
+    });
+    let path = dir.join(name);
+    image.save_with_format(&path, image::ImageFormat::Png)?;
+    Ok(path)
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes)?;
+    Ok(path)
+}
+
+/// A CSV of about `bytes` bytes (for the slowed uploads: large, valid, quick to convert).
+fn big_csv(approx_bytes: usize) -> Vec<u8> {
+    let mut csv = b"id,name,amount\n".to_vec();
+    let mut i = 0u64;
+    while csv.len() < approx_bytes {
+        csv.extend_from_slice(
+            format!("{i},item number {i},{}.{:02}\n", i % 977, i % 100).as_bytes(),
+        );
+        i += 1;
+    }
+    csv
+}
+
+async fn choose_file(stack: &Stack, path: &Path) -> Result<()> {
+    let input = stack
+        .browser
+        .find(Locator::Css("[data-testid=file-input]"))
+        .await?;
+    input.send_keys(&path.display().to_string()).await?;
+    Ok(())
+}
+
+async fn state(stack: &Stack) -> String {
+    match stack.browser.find(Locator::Css(PANEL)).await {
+        Ok(panel) => panel
+            .attr("data-state")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn wait_for_state(stack: &Stack, wanted: &str) -> Result<()> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = state(stack).await;
+        if now == wanted {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            let toasts = stack.text("[data-testid=toasts]").await.unwrap_or_default();
+            return Err(
+                format!("state stayed {now:?}, wanted {wanted:?}; toasts: {toasts}").into(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until `count` complete downloads are there (no `.crdownload` left).
+async fn wait_for_downloads(stack: &Stack, count: usize) -> Result<Vec<PathBuf>> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(stack.downloads.path())?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .collect();
+        files.sort();
+        let partial = files
+            .iter()
+            .any(|path| path.extension().is_some_and(|ext| ext == "crdownload"));
+        if files.len() >= count && !partial {
+            return Ok(files);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("downloads: {files:?}, wanted {count}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Chooses `path`, picks `target` (its `send_as`), converts and waits for the result.
+async fn convert(stack: &Stack, path: &Path, target: &str) -> Result<()> {
+    choose_file(stack, path).await?;
+    wait_for_state(stack, "chosen").await?;
+    stack
+        .browser
+        .find(Locator::Css(&format!(
+            "[data-testid=target-select] option[value='{target}']"
+        )))
+        .await?
+        .click()
+        .await?;
+    stack.click("[data-testid=convert]").await?;
+    wait_for_state(stack, "completed").await
+}
+
+async fn png_to_jpeg(window: (u32, u32), prefix: &str) -> Result<()> {
+    let stack = ready(StackOptions {
+        window,
+        ..StackOptions::default()
+    })
+    .await?;
+    let inputs = tempfile::tempdir()?;
+    let png = write_png(inputs.path(), "photo.png", 320, 200)?;
+    screenshot(&stack, &format!("{prefix}-1-empty")).await?;
+
+    choose_file(&stack, &png).await?;
+    wait_for_state(&stack, "chosen").await?;
+    let summary = stack.text("[data-testid=file-summary]").await?;
+    assert!(
+        summary.contains("photo.png") && summary.contains("PNG"),
+        "{summary}"
+    );
+    let selected = stack
+        .browser
+        .execute(
+            "return document.querySelector('[data-testid=target-select]').value",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        selected.as_str(),
+        Some("jpg"),
+        "JPEG is the default for a PNG"
+    );
+    screenshot(&stack, &format!("{prefix}-2-file-chosen")).await?;
+
+    stack.click("[data-testid=convert]").await?;
+    wait_for_state(&stack, "completed").await?;
+    screenshot(&stack, &format!("{prefix}-5-done")).await?;
+    stack.click("[data-testid=download]").await?;
+    let files = wait_for_downloads(&stack, 1).await?;
+    let jpeg = image::open(&files[0])?;
+    assert_eq!(
+        image::ImageFormat::from_path(&files[0])?,
+        image::ImageFormat::Jpeg
+    );
+    assert_eq!((jpeg.width(), jpeg.height()), (320, 200));
+    let bytes = std::fs::read(&files[0])?;
+    assert_eq!(&bytes[..3], &[0xff, 0xd8, 0xff], "a JPEG starts with SOI");
+    // The app is still there, with its result.
+    assert_eq!(state(&stack).await, "completed");
+
+    let errors: Vec<_> = stack
+        .console()
+        .await?
+        .into_iter()
+        .filter(|entry| entry.is_app_error())
+        .collect();
+    assert!(errors.is_empty(), "the app logged errors: {errors:#?}");
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn png_to_jpeg_downloads_a_jpeg_of_the_same_size() -> Result<()> {
+    png_to_jpeg((1280, 800), "desktop").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn png_to_jpeg_on_a_phone() -> Result<()> {
+    png_to_jpeg(PHONE, "phone").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pdf_html_and_json_in_one_session() -> Result<()> {
+    let stack = ready(StackOptions::default()).await?;
+    let inputs = tempfile::tempdir()?;
+
+    let png = write_png(inputs.path(), "chart.png", 64, 48)?;
+    convert(&stack, &png, "pdf").await?;
+    stack.click("[data-testid=download]").await?;
+    let pdf = wait_for_downloads(&stack, 1).await?;
+    assert!(std::fs::read(&pdf[0])?.starts_with(b"%PDF-"), "{pdf:?}");
+
+    stack.click("[data-testid=convert-another]").await?;
+    wait_for_state(&stack, "idle").await?;
+    let md = write_file(inputs.path(), "notes.md", b"# Title\n\nSome *text*.\n")?;
+    convert(&stack, &md, "html").await?;
+    stack.click("[data-testid=download]").await?;
+    let html = wait_for_downloads(&stack, 2).await?;
+    let html_file = html
+        .iter()
+        .find(|path| path.extension().is_some_and(|ext| ext == "html"))
+        .ok_or("no .html download")?;
+    let text = std::fs::read_to_string(html_file)?;
+    assert!(text.contains("<h1") && text.contains("Title"), "{text}");
+
+    stack.click("[data-testid=convert-another]").await?;
+    let csv = write_file(
+        inputs.path(),
+        "table.csv",
+        b"name,count\napples,3\npears,5\n",
+    )?;
+    convert(&stack, &csv, "json").await?;
+    stack.click("[data-testid=download]").await?;
+    let all = wait_for_downloads(&stack, 3).await?;
+    let json_file = all
+        .iter()
+        .find(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .ok_or("no .json download")?;
+    let parsed: Value = serde_json::from_slice(&std::fs::read(json_file)?)?;
+    println!("csv → json: {parsed}");
+    assert!(parsed.to_string().contains("apples"));
+
+    let counters = stack.hooks.counters().await?;
+    assert_eq!(
+        counters.number("sessions_created"),
+        1,
+        "one session: {counters}"
+    );
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_files_send_nothing_and_say_why() -> Result<()> {
+    let stack = ready(StackOptions {
+        configure: |config| config.max_upload_bytes = 1024 * 1024,
+        ..StackOptions::default()
+    })
+    .await?;
+    let inputs = tempfile::tempdir()?;
+    stack.hooks.reset().await?;
+
+    let big = write_file(inputs.path(), "huge.png", &vec![0u8; 2 * 1024 * 1024])?;
+    choose_file(&stack, &big).await?;
+    let message = stack
+        .wait_for_text("[data-testid=file-rejection]", "limit")
+        .await?;
+    assert!(
+        message.contains("1 MB") && message.contains("2 MB"),
+        "{message}"
+    );
+    screenshot(&stack, "desktop-6-error-too-large").await?;
+
+    let exe = write_file(inputs.path(), "setup.exe", b"MZ not a document")?;
+    choose_file(&stack, &exe).await?;
+    let message = stack
+        .wait_for_text("[data-testid=file-rejection]", "Accepted types")
+        .await?;
+    assert!(
+        message.contains("EXE") && message.contains("PNG"),
+        "{message}"
+    );
+    assert_eq!(state(&stack).await, "idle");
+
+    stack.quiet_period().await;
+    let counters = stack.hooks.counters().await?;
+    assert_eq!(counters.number("uploads_started"), 0, "{counters}");
+    assert_eq!(counters.requests("POST /api/upload"), 0, "{counters}");
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_servers_validation_message_is_shown() -> Result<()> {
+    let stack = ready(StackOptions::default()).await?;
+    let inputs = tempfile::tempdir()?;
+    let png = write_png(inputs.path(), "pixels.png", 8, 8)?;
+    let disguised = inputs.path().join("data.csv");
+    std::fs::copy(&png, &disguised)?;
+    choose_file(&stack, &disguised).await?;
+    wait_for_state(&stack, "chosen").await?;
+    stack.click("[data-testid=convert]").await?;
+    wait_for_state(&stack, "failed").await?;
+    let message = stack.text("[data-testid=failure-message]").await?;
+    println!("server said: {message}");
+    assert!(
+        message.contains(".csv"),
+        "the server's own message: {message}"
+    );
+    let toast = stack.wait_for_text("[data-testid=toast]", ".csv").await?;
+    assert!(
+        toast.contains("Reference"),
+        "errors carry the reference: {toast}"
+    );
+    assert!(stack
+        .browser
+        .find(Locator::Css("[data-testid=copy-reference]"))
+        .await
+        .is_ok());
+    screenshot(&stack, "desktop-6-error-server").await?;
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_clicks_on_download_give_two_downloads() -> Result<()> {
+    let stack = ready(StackOptions::default()).await?;
+    let inputs = tempfile::tempdir()?;
+    let png = write_png(inputs.path(), "twice.png", 40, 30)?;
+    convert(&stack, &png, "jpg").await?;
+    stack.click("[data-testid=download]").await?;
+    wait_for_downloads(&stack, 1).await?;
+    stack
+        .wait_for_text("[data-testid=download]", "Download again")
+        .await?;
+    stack.click("[data-testid=download]").await?;
+    let files = wait_for_downloads(&stack, 2).await?;
+    for file in &files {
+        let decoded = image::open(file)?;
+        assert_eq!((decoded.width(), decoded.height()), (40, 30), "{file:?}");
+    }
+    let counters = stack.hooks.counters().await?;
+    assert_eq!(counters.requests("GET /api/download"), 2, "{counters}");
+    stack.stop().await
+}
+
+/// Records every `aria-valuenow` the upload bar shows, from inside the page.
+const RECORD_PROGRESS: &str = "window.__uploadProgress = [];
+    new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid=upload-progress]');
+        if (bar) window.__uploadProgress.push(Number(bar.getAttribute('aria-valuenow')));
+    }).observe(document.body, {subtree: true, childList: true, attributes: true});";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_upload_shows_progress_and_a_cancelled_one_leaves_nothing() -> Result<()> {
+    let stack = ready(StackOptions::default()).await?;
+    let inputs = tempfile::tempdir()?;
+    let csv = write_file(inputs.path(), "large.csv", &big_csv(20 * 1024 * 1024))?;
+    stack.hooks.upload_rate(Some(6 * 1024 * 1024)).await?;
+    stack.browser.execute(RECORD_PROGRESS, vec![]).await?;
+
+    choose_file(&stack, &csv).await?;
+    wait_for_state(&stack, "chosen").await?;
+    stack.click("[data-testid=convert]").await?;
+    wait_for_state(&stack, "uploading").await?;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    screenshot(&stack, "desktop-3-uploading").await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while state(&stack).await == "uploading" && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&stack, "desktop-4-converting").await?;
+    let seen = stack
+        .browser
+        .execute("return window.__uploadProgress", vec![])
+        .await?;
+    let seen: Vec<u64> = seen
+        .as_array()
+        .map(|values| values.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default();
+    println!("upload progress seen: {seen:?}");
+    assert!(
+        seen.windows(2).all(|pair| pair[0] <= pair[1]),
+        "rising: {seen:?}"
+    );
+    assert!(
+        seen.iter().any(|p| (1..100).contains(p)),
+        "midway values: {seen:?}"
+    );
+    assert_eq!(seen.last(), Some(&100), "ends at 100%: {seen:?}");
+    wait_for_state(&stack, "completed").await?;
+
+    // A second upload, cancelled midway: nothing stays on the server.
+    stack.click("[data-testid=convert-another]").await?;
+    let before = stack.hooks.counters().await?;
+    let csv2 = write_file(inputs.path(), "second.csv", &big_csv(20 * 1024 * 1024))?;
+    stack.hooks.upload_rate(Some(2 * 1024 * 1024)).await?;
+    choose_file(&stack, &csv2).await?;
+    wait_for_state(&stack, "chosen").await?;
+    stack.click("[data-testid=convert]").await?;
+    wait_for_state(&stack, "uploading").await?;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    stack.click("[data-testid=cancel]").await?;
+    wait_for_state(&stack, "chosen").await?;
+    stack
+        .wait_for_text("[data-testid=toasts]", "Cancelled")
+        .await?;
+    stack.hooks.upload_rate(None).await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let after = loop {
+        let now = stack.hooks.counters().await?;
+        let settled = now.number("files") == before.number("files")
+            && now.number("jobs") == before.number("jobs");
+        if settled || tokio::time::Instant::now() > deadline {
+            break now;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    println!("before cancel: {before}\nafter cancel: {after}");
+    assert_eq!(
+        after.number("files"),
+        before.number("files"),
+        "no partial file"
+    );
+    assert_eq!(after.number("jobs"), before.number("jobs"), "no job");
+    assert_eq!(
+        after.number("uploads_completed"),
+        before.number("uploads_completed")
+    );
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_says_so_when_the_app_cannot_start() -> Result<()> {
+    let stack = Stack::start(StackOptions::default()).await?;
+    stack
+        .hooks
+        .fault(
+            "/trustyconvert-web-*",
+            20,
+            serde_json::json!({"status": 503, "body": "unavailable", "content_type": "text/plain"}),
+        )
+        .await?;
+    stack.browser.goto(&stack.url("/")).await?;
+    let text = stack.wait_for_text("#boot", "could not start").await?;
+    assert!(text.contains("reload the page"), "{text}");
+    assert!(
+        stack
+            .browser
+            .find(Locator::Css("#boot-reload"))
+            .await?
+            .is_displayed()
+            .await?
+    );
+    screenshot(&stack, "desktop-7-cannot-start").await?;
+    stack.stop().await
+}

@@ -1,0 +1,59 @@
+//! The finished conversion: Download (a fresh token per click, the page stays) and
+//! "Convert another file".
+
+use trustyconvert_core::{converted_file_name, human_size, target_label, JobState};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DownloadPanelProps {
+    pub job: JobState,
+    pub pending: bool,
+    pub online: bool,
+    pub downloads_started: u32,
+    pub on_download: Callback<()>,
+    pub on_reset: Callback<()>,
+}
+
+#[component]
+pub fn DownloadPanel(props: &DownloadPanelProps) -> Html {
+    let JobState::Completed {
+        plan, output_size, ..
+    } = &props.job
+    else {
+        return html! {};
+    };
+    let download = {
+        let on_download = props.on_download.clone();
+        Callback::from(move |_| on_download.emit(()))
+    };
+    let reset = {
+        let on_reset = props.on_reset.clone();
+        Callback::from(move |_| on_reset.emit(()))
+    };
+    let name = converted_file_name(&plan.file.name, &plan.target);
+    let size = output_size.map(|size| format!(" · {}", human_size(size)));
+    let label = match (props.online, props.pending, props.downloads_started) {
+        (false, _, _) => "Download (offline)".to_owned(),
+        (true, true, _) => "Preparing download…".to_owned(),
+        (true, false, 0) => format!("Download {}", target_label(&plan.target)),
+        (true, false, _) => "Download again".to_owned(),
+    };
+    html! {
+        <div class="result" data-testid="result">
+            <h2 class="step-title">
+                <span class="done-mark" aria-hidden="true">{ "✓" }</span>
+                { "Your file is ready" }
+            </h2>
+            <p class="result-name" data-testid="result-name">{ name }{ size }</p>
+            <div class="actions">
+                <button type="button" class="button button-primary" onclick={download}
+                    disabled={props.pending || !props.online} data-testid="download">
+                    { label }
+                </button>
+                <button type="button" class="button button-quiet" onclick={reset} data-testid="convert-another">
+                    { "Convert another file" }
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,33 @@
+//! The chosen file as a person checks it: name, type and size.
+
+use trustyconvert_core::{format_label, human_size, ValidatedFile};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FileSummaryProps {
+    pub file: ValidatedFile,
+    /// The browser's MIME type for it, when it knows one.
+    #[prop_or_default]
+    pub mime: Option<AttrValue>,
+}
+
+#[component]
+pub fn FileSummary(props: &FileSummaryProps) -> Html {
+    let kind = match props.mime.as_deref().filter(|mime| !mime.is_empty()) {
+        Some(mime) => format!("{} ({mime})", format_label(&props.file.extension)),
+        None => format_label(&props.file.extension),
+    };
+    html! {
+        <div class="file-summary" data-testid="file-summary">
+            <span class="file-badge" aria-hidden="true">{ props.file.extension.to_ascii_uppercase() }</span>
+            <dl class="file-facts">
+                <dt class="visually-hidden">{ "Name" }</dt>
+                <dd class="file-name" data-testid="file-name" title={props.file.name.clone()}>{ props.file.name.clone() }</dd>
+                <dt class="visually-hidden">{ "Type" }</dt>
+                <dd class="file-meta" data-testid="file-type">{ kind }</dd>
+                <dt class="visually-hidden">{ "Size" }</dt>
+                <dd class="file-meta" data-testid="file-size">{ human_size(props.file.size) }</dd>
+            </dl>
+        </div>
+    }
+}

@@ -1,0 +1,67 @@
+//! Progress of a running job: the upload (bytes and percent, with Cancel) and the conversion
+//! (the server's progress when it gives one).
+
+use trustyconvert_core::{target_label, upload_progress_text, JobState};
+use yew::prelude::*;
+
+use super::progress_bar::ProgressBar;
+
+#[derive(Properties, PartialEq)]
+pub struct JobProgressProps {
+    pub job: JobState,
+    pub on_cancel: Callback<()>,
+}
+
+#[component]
+pub fn JobProgress(props: &JobProgressProps) -> Html {
+    let cancel = {
+        let on_cancel = props.on_cancel.clone();
+        Callback::from(move |_| on_cancel.emit(()))
+    };
+    let target = props
+        .job
+        .plan()
+        .map(|plan| target_label(&plan.target))
+        .unwrap_or_default();
+    let (title, bar) = match &props.job {
+        JobState::Uploading { sent, total, .. } => (
+            "Uploading…".to_owned(),
+            html! {
+                <ProgressBar value={props.job.upload_percent()} label="Upload progress"
+                    text={AttrValue::from(upload_progress_text(*sent, *total))} testid="upload-progress" />
+            },
+        ),
+        JobState::Uploaded { .. } => (
+            format!("Starting the conversion to {target}…"),
+            html! { <ProgressBar value={None::<u8>} label="Conversion progress" testid="convert-progress" /> },
+        ),
+        JobState::Converting {
+            progress, queued, ..
+        } => {
+            let text = match (queued, progress) {
+                (true, _) => "Waiting for a free converter…".to_owned(),
+                (false, Some(percent)) => format!("{percent}%"),
+                (false, None) => "Working…".to_owned(),
+            };
+            (
+                format!("Converting to {target}…"),
+                html! {
+                    <ProgressBar value={*progress} label="Conversion progress"
+                        text={AttrValue::from(text)} testid="convert-progress" />
+                },
+            )
+        }
+        _ => return html! {},
+    };
+    html! {
+        <div class="job-progress" data-testid="job-progress">
+            <h2 class="step-title" role="status">{ title }</h2>
+            { bar }
+            <div class="actions">
+                <button type="button" class="button button-quiet" onclick={cancel} data-testid="cancel">
+                    { "Cancel" }
+                </button>
+            </div>
+        </div>
+    }
+}

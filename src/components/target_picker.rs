@@ -1,0 +1,68 @@
+//! The target format picker: only the targets the catalog allows for the chosen file, each once,
+//! grouped (`<optgroup>`), labelled, with the default preselected.
+
+use trustyconvert_core::{FormatGroup, TargetOption};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TargetPickerProps {
+    pub targets: Vec<TargetOption>,
+    /// The chosen target's `send_as`.
+    #[prop_or_default]
+    pub selected: Option<AttrValue>,
+    #[prop_or_default]
+    pub disabled: bool,
+    pub on_change: Callback<String>,
+}
+
+/// Targets in their given order, split into consecutive groups.
+fn grouped(targets: &[TargetOption]) -> Vec<(FormatGroup, Vec<&TargetOption>)> {
+    let mut groups: Vec<(FormatGroup, Vec<&TargetOption>)> = Vec::new();
+    for target in targets {
+        match groups.iter_mut().find(|(group, _)| *group == target.group) {
+            Some((_, members)) => members.push(target),
+            None => groups.push((target.group, vec![target])),
+        }
+    }
+    groups
+}
+
+#[component]
+pub fn TargetPicker(props: &TargetPickerProps) -> Html {
+    let onchange = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                on_change.emit(select.value());
+            }
+        })
+    };
+    if props.targets.is_empty() {
+        return html! {
+            <p class="field-error" role="alert">{ "No conversion is available for this file type." }</p>
+        };
+    }
+    let selected = props.selected.as_deref();
+    let option = |target: &TargetOption| {
+        let is_selected = selected.map_or(target.is_default, |s| s == target.send_as);
+        html! {
+            <option value={target.send_as.clone()} selected={is_selected}>
+                { target.label.clone() }
+                if target.is_default { { " (recommended)" } }
+            </option>
+        }
+    };
+    html! {
+        <div class="field">
+            <label class="field-label" for="target-format">{ "Convert to" }</label>
+            <select id="target-format" class="select" data-testid="target-select"
+                disabled={props.disabled} {onchange}>
+                { for grouped(&props.targets).into_iter().map(|(group, members)| html! {
+                    <optgroup label={group.label()}>
+                        { for members.into_iter().map(option) }
+                    </optgroup>
+                }) }
+            </select>
+        </div>
+    }
+}

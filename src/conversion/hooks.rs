@@ -1,0 +1,69 @@
+//! Hooks for the conversion components: the flow service bound to this page's stores and session,
+//! the format catalog (loaded once), and whether the browser is online.
+
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+use yewdux::{use_dispatch, use_store_value};
+
+use super::flow::{ConversionFlow, UploadTransport};
+use super::formats::{load_formats, FormatsState, FormatsStore};
+use super::store::ConversionStore;
+use crate::api::use_api;
+use crate::browser::{self, xhr::XhrTransport};
+use crate::toast::{ToastService, ToastStore};
+
+/// The flow service. Uploads go through XHR unless an `UploadTransport` context says otherwise.
+#[hook]
+pub fn use_conversion_flow() -> ConversionFlow {
+    let client = use_api();
+    let jobs = use_dispatch::<ConversionStore>();
+    let toasts = use_dispatch::<ToastStore>();
+    let upload = use_context::<UploadTransport>();
+    let upload = use_memo(upload, |upload| {
+        upload
+            .clone()
+            .unwrap_or_else(|| UploadTransport(Rc::new(XhrTransport)))
+    });
+    ConversionFlow::new(client, jobs, ToastService::new(toasts), (*upload).clone())
+}
+
+/// What the formats store holds, plus a callback that (re)loads it. Loads on first use.
+#[hook]
+pub fn use_formats() -> (Rc<FormatsStore>, Callback<()>) {
+    let client = use_api();
+    let dispatch = use_dispatch::<FormatsStore>();
+    let formats = use_store_value::<FormatsStore>();
+    let load = {
+        let (client, dispatch) = (client.clone(), dispatch.clone());
+        Callback::from(move |()| {
+            let (client, dispatch) = (client.clone(), dispatch.clone());
+            spawn_local(async move { load_formats(&client, &dispatch).await });
+        })
+    };
+    {
+        let load = load.clone();
+        let not_loaded = formats.state == FormatsState::NotLoaded;
+        use_effect_with((), move |_| {
+            if not_loaded {
+                load.emit(());
+            }
+        });
+    }
+    (formats, load)
+}
+
+/// Whether the browser says it is online; follows the window's `online`/`offline` events.
+#[hook]
+pub fn use_online() -> bool {
+    let online = use_state(browser::online::is_online);
+    {
+        let online = online.clone();
+        use_effect_with((), move |_| {
+            let listeners = browser::online::on_change(move |now| online.set(now));
+            move || drop(listeners)
+        });
+    }
+    *online
+}

@@ -1,0 +1,82 @@
+//! Waiting for a conversion: polls `/job_status` at the core's backing-off interval, pauses while
+//! the page is hidden, and gives up after `CONVERSION_TIMEOUT_MS` of visible time.
+
+use std::time::Duration;
+
+use futures::channel::oneshot;
+use trustyconvert_core::conversion::job::conversion_timed_out;
+use trustyconvert_core::{poll_interval_ms, ApiError, JobId, RemoteJobStatus, RemoteStatus};
+
+use crate::api::{endpoints, ApiClient};
+use crate::browser::visibility;
+
+/// How polling ended.
+#[derive(Debug)]
+pub enum PollEnd {
+    /// Completed or failed, as the server said.
+    Finished(RemoteJobStatus),
+    TimedOut,
+    /// The caller's run is no longer current.
+    Stale,
+    Error(ApiError),
+}
+
+/// Polls until the job is completed or failed. `on_status` sees every answer and returns false
+/// when the run has become stale.
+pub async fn poll_until_done(
+    client: &ApiClient,
+    job_id: &JobId,
+    mut on_status: impl FnMut(&RemoteJobStatus) -> bool,
+    is_current: impl Fn() -> bool,
+) -> PollEnd {
+    let started = js_sys::Date::now();
+    let mut hidden_ms = 0.0;
+    let mut attempt = 0;
+    loop {
+        gloo::timers::future::sleep(Duration::from_millis(poll_interval_ms(attempt))).await;
+        attempt = attempt.saturating_add(1);
+        hidden_ms += wait_until_visible().await;
+        if !is_current() {
+            return PollEnd::Stale;
+        }
+        // Time the page spent hidden does not count: the person was not waiting then.
+        if conversion_timed_out(started + hidden_ms, js_sys::Date::now()) {
+            return PollEnd::TimedOut;
+        }
+        let status = match endpoints::job_status(client, job_id).await {
+            Ok(status) => status,
+            Err(error) => return PollEnd::Error(error),
+        };
+        if !on_status(&status) {
+            return PollEnd::Stale;
+        }
+        if matches!(
+            status.status,
+            RemoteStatus::Completed | RemoteStatus::Failed
+        ) {
+            return PollEnd::Finished(status);
+        }
+    }
+}
+
+/// Returns at once when the page is visible, else when it becomes visible; the time waited, ms.
+async fn wait_until_visible() -> f64 {
+    if visibility::is_visible() {
+        return 0.0;
+    }
+    let since = js_sys::Date::now();
+    let (sender, receiver) = oneshot::channel::<()>();
+    let mut sender = Some(sender);
+    let _listener = visibility::on_change(move |visible| {
+        if visible {
+            if let Some(sender) = sender.take() {
+                // Nobody waiting any more is fine.
+                let _ = sender.send(());
+            }
+        }
+    });
+    log::debug!("polling paused while the page is hidden");
+    // A dropped listener (no document) ends the wait too.
+    let _ = receiver.await;
+    js_sys::Date::now() - since
+}

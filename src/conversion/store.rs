@@ -1,0 +1,59 @@
+//! `ConversionStore`: the job's state (the core's state machine) and what the page holds for it:
+//! the chosen `File` (kept so a job can be redone after a session change), the upload's abort
+//! handle, and which run of the flow is current.
+
+use trustyconvert_core::{next_job_state, JobEvent, JobState, SessionEpoch};
+use yewdux::Store;
+
+#[derive(Debug, Clone, PartialEq, Store)]
+pub struct ConversionStore {
+    pub job: JobState,
+    /// The browser's own `File`: never read into wasm memory, sent as is in `FormData`.
+    pub file: Option<web_sys::File>,
+    /// Why the last chosen file was refused before any upload (shown at the drop zone).
+    pub rejection: Option<String>,
+    /// Increases with every start, cancel and reset: a run that sees another number stops.
+    pub run: u64,
+    /// Aborts the upload in flight.
+    pub upload_abort: Option<web_sys::AbortController>,
+    /// The session epoch the upload succeeded in: another one means the job is gone.
+    pub job_epoch: Option<SessionEpoch>,
+    /// How often this job was redone after session changes.
+    pub redos: u32,
+    /// A download token is being fetched.
+    pub download_pending: bool,
+    /// Downloads started for this result (each click is one).
+    pub downloads_started: u32,
+}
+
+impl Default for ConversionStore {
+    fn default() -> Self {
+        Self {
+            job: JobState::Idle,
+            file: None,
+            rejection: None,
+            run: 0,
+            upload_abort: None,
+            job_epoch: None,
+            redos: 0,
+            download_pending: false,
+            downloads_started: 0,
+        }
+    }
+}
+
+impl ConversionStore {
+    /// Applies a job event through the core's transition function.
+    pub fn apply(&mut self, event: JobEvent) {
+        let state = std::mem::replace(&mut self.job, JobState::Idle);
+        self.job = next_job_state(state, event);
+    }
+
+    /// Makes every run in progress stale and aborts an upload in flight.
+    pub fn stop_current_run(&mut self) {
+        self.run += 1;
+        if let Some(controller) = self.upload_abort.take() {
+            controller.abort();
+        }
+    }
+}

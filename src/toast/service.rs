@@ -1,0 +1,64 @@
+//! `ToastService`: how the flow reports events. Non-errors dismiss themselves after a while;
+//! errors carry the server's correlation id and stay until the person closes them.
+
+use std::time::Duration;
+
+use trustyconvert_core::ApiError;
+use wasm_bindgen_futures::spawn_local;
+use yewdux::Dispatch;
+
+use super::store::{ToastStore, ToastTone};
+
+/// How long an info or success toast stays.
+pub const AUTO_DISMISS: Duration = Duration::from_secs(6);
+
+#[derive(Clone, PartialEq)]
+pub struct ToastService {
+    dispatch: Dispatch<ToastStore>,
+}
+
+impl ToastService {
+    pub fn new(dispatch: Dispatch<ToastStore>) -> Self {
+        Self { dispatch }
+    }
+
+    pub fn info(&self, message: impl Into<String>) {
+        self.push_transient(ToastTone::Info, message.into());
+    }
+
+    pub fn success(&self, message: impl Into<String>) {
+        self.push_transient(ToastTone::Success, message.into());
+    }
+
+    /// An API failure: its user message (the server's own where it has one) and its reference.
+    pub fn api_error(&self, error: &ApiError) {
+        let message = error.user_message();
+        let correlation_id = error.correlation_id.clone();
+        self.dispatch.reduce_mut(|store| {
+            store.push(ToastTone::Error, message, correlation_id);
+        });
+    }
+
+    /// An error found in the page itself (nothing was sent, so no reference).
+    pub fn error(&self, message: impl Into<String>) {
+        let message = message.into();
+        self.dispatch.reduce_mut(|store| {
+            store.push(ToastTone::Error, message, None);
+        });
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.dispatch.reduce_mut(|store| store.dismiss(id));
+    }
+
+    fn push_transient(&self, tone: ToastTone, message: String) {
+        let id = self
+            .dispatch
+            .reduce_mut(|store| store.push(tone, message, None));
+        let dispatch = self.dispatch.clone();
+        spawn_local(async move {
+            gloo::timers::future::sleep(AUTO_DISMISS).await;
+            dispatch.reduce_mut(|store| store.dismiss(id));
+        });
+    }
+}

@@ -1,0 +1,67 @@
+//! `ToastStore`: the messages on screen. Pushing the same message again refreshes it instead of
+//! stacking a copy, so one event is one message however often it is reported.
+
+use yewdux::Store;
+
+/// How a toast reads and whether it stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastTone {
+    Info,
+    Success,
+    /// Errors stay until dismissed and are announced as alerts.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub id: u64,
+    pub tone: ToastTone,
+    pub message: String,
+    /// The server's correlation id, for support (shown with a Copy button).
+    pub correlation_id: Option<String>,
+}
+
+/// Most toasts on screen at once; the oldest goes first.
+pub const MAX_TOASTS: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Store)]
+pub struct ToastStore {
+    pub toasts: Vec<Toast>,
+    next_id: u64,
+}
+
+impl ToastStore {
+    /// Adds a toast, or moves an identical one to the end; returns its id.
+    pub fn push(
+        &mut self,
+        tone: ToastTone,
+        message: String,
+        correlation_id: Option<String>,
+    ) -> u64 {
+        if let Some(index) = self.toasts.iter().position(|toast| {
+            toast.tone == tone && toast.message == message && toast.correlation_id == correlation_id
+        }) {
+            let existing = self.toasts.remove(index);
+            let id = existing.id;
+            self.toasts.push(existing);
+            return id;
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        self.toasts.push(Toast {
+            id,
+            tone,
+            message,
+            correlation_id,
+        });
+        if self.toasts.len() > MAX_TOASTS {
+            let excess = self.toasts.len() - MAX_TOASTS;
+            self.toasts.drain(..excess);
+        }
+        id
+    }
+
+    pub fn dismiss(&mut self, id: u64) {
+        self.toasts.retain(|toast| toast.id != id);
+    }
+}
