@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod console;
 pub mod hooks;
+pub mod screens;
 pub mod stack;
 
 pub use stack::{Stack, StackOptions};

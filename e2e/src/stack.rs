@@ -22,7 +22,7 @@ pub struct StackOptions {
 impl Default for StackOptions {
     fn default() -> Self {
         Self {
-            window: (1280, 800),
+            window: crate::screens::DESKTOP,
             configure: |_| {},
         }
     }

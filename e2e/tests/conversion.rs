@@ -7,26 +7,12 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use serde_json::Value;
-use trustyconvert_e2e::{Result, Stack, StackOptions};
+use trustyconvert_e2e::{screens, Result, Stack, StackOptions};
 
 const PANEL: &str = "[data-testid=conversion-panel]";
-const PHONE: (u32, u32) = (390, 844);
-
-/// Where screenshots go: `$CARGO_TARGET_DIR/screenshots`, else the workspace's `target/`.
-fn screenshots_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
-        .join("screenshots")
-}
 
 async fn screenshot(stack: &Stack, name: &str) -> Result<()> {
-    let dir = screenshots_dir();
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join(format!("{name}.png"));
-    std::fs::write(&path, stack.browser.screenshot().await?)?;
-    println!("screenshot: {}", path.display());
-    Ok(())
+    screens::capture(stack, name).await
 }
 
 async fn ready(options: StackOptions) -> Result<Stack> {
@@ -143,15 +129,19 @@ async fn convert(stack: &Stack, path: &Path, target: &str) -> Result<()> {
     wait_for_state(stack, "completed").await
 }
 
-async fn png_to_jpeg(window: (u32, u32), prefix: &str) -> Result<()> {
-    let stack = ready(StackOptions {
-        window,
-        ..StackOptions::default()
-    })
-    .await?;
+/// The whole flow; on a phone the run itself uses the emulated 390×844 viewport, on the
+/// desktop each step is also captured at both sizes.
+async fn png_to_jpeg(on_phone: bool) -> Result<()> {
+    let stack = ready(StackOptions::default()).await?;
+    if on_phone {
+        screens::emulate(&stack.browser, Some(screens::PHONE)).await?;
+    }
+
     let inputs = tempfile::tempdir()?;
     let png = write_png(inputs.path(), "photo.png", 320, 200)?;
-    screenshot(&stack, &format!("{prefix}-1-empty")).await?;
+    if !on_phone {
+        screenshot(&stack, "1-empty").await?;
+    }
 
     choose_file(&stack, &png).await?;
     wait_for_state(&stack, "chosen").await?;
@@ -172,11 +162,15 @@ async fn png_to_jpeg(window: (u32, u32), prefix: &str) -> Result<()> {
         Some("jpg"),
         "JPEG is the default for a PNG"
     );
-    screenshot(&stack, &format!("{prefix}-2-file-chosen")).await?;
+    if !on_phone {
+        screenshot(&stack, "2-file-chosen").await?;
+    }
 
     stack.click("[data-testid=convert]").await?;
     wait_for_state(&stack, "completed").await?;
-    screenshot(&stack, &format!("{prefix}-5-done")).await?;
+    if !on_phone {
+        screenshot(&stack, "5-done").await?;
+    }
     stack.click("[data-testid=download]").await?;
     let files = wait_for_downloads(&stack, 1).await?;
     let jpeg = image::open(&files[0])?;
@@ -202,12 +196,12 @@ async fn png_to_jpeg(window: (u32, u32), prefix: &str) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn png_to_jpeg_downloads_a_jpeg_of_the_same_size() -> Result<()> {
-    png_to_jpeg((1280, 800), "desktop").await
+    png_to_jpeg(false).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn png_to_jpeg_on_a_phone() -> Result<()> {
-    png_to_jpeg(PHONE, "phone").await
+    png_to_jpeg(true).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -279,7 +273,7 @@ async fn refused_files_send_nothing_and_say_why() -> Result<()> {
         message.contains("1 MB") && message.contains("2 MB"),
         "{message}"
     );
-    screenshot(&stack, "desktop-6-error-too-large").await?;
+    screenshot(&stack, "6-error-too-large").await?;
 
     let exe = write_file(inputs.path(), "setup.exe", b"MZ not a document")?;
     choose_file(&stack, &exe).await?;
@@ -326,7 +320,17 @@ async fn the_servers_validation_message_is_shown() -> Result<()> {
         .find(Locator::Css("[data-testid=copy-reference]"))
         .await
         .is_ok());
-    screenshot(&stack, "desktop-6-error-server").await?;
+    // Sending the same refused file again cannot help: no "Try again", only another file.
+    assert!(stack
+        .browser
+        .find(Locator::Css("[data-testid=retry]"))
+        .await
+        .is_err());
+    assert!(stack
+        .text("[data-testid=failure]")
+        .await?
+        .contains("cannot be converted"));
+    screenshot(&stack, "6-error-server").await?;
     stack.stop().await
 }
 
@@ -372,12 +376,12 @@ async fn a_slow_upload_shows_progress_and_a_cancelled_one_leaves_nothing() -> Re
     stack.click("[data-testid=convert]").await?;
     wait_for_state(&stack, "uploading").await?;
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    screenshot(&stack, "desktop-3-uploading").await?;
+    screenshot(&stack, "3-uploading").await?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while state(&stack).await == "uploading" && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    screenshot(&stack, "desktop-4-converting").await?;
+    screenshot(&stack, "4-converting").await?;
     let seen = stack
         .browser
         .execute("return window.__uploadProgress", vec![])
@@ -460,6 +464,6 @@ async fn the_page_says_so_when_the_app_cannot_start() -> Result<()> {
             .is_displayed()
             .await?
     );
-    screenshot(&stack, "desktop-7-cannot-start").await?;
+    screenshot(&stack, "7-cannot-start").await?;
     stack.stop().await
 }

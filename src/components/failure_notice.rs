@@ -31,13 +31,13 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
     html! {
         // The toast announces the failure; this stays on the page without announcing it twice.
         <div class="failure" data-testid="failure">
-            <h2 class="step-title">{ "The conversion did not work" }</h2>
+            <h2 class="step-title">{ failure.title() }</h2>
             <p class="failure-message" data-testid="failure-message">{ failure.user_message() }</p>
             if let Some(reference) = reference {
                 <p class="reference">{ reference }</p>
             }
             <div class="actions">
-                if plan.is_some() {
+                if plan.is_some() && failure.is_worth_retrying() {
                     <button type="button" class="button button-primary" onclick={retry}
                         disabled={!props.online} data-testid="retry">{ "Try again" }</button>
                 }

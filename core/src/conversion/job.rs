@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::validate::ValidatedFile;
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, ApiErrorKind};
 use crate::ids::JobId;
 
 /// First poll interval; conversions of small files finish within a second or two.
@@ -83,6 +83,26 @@ pub enum JobFailure {
 }
 
 impl JobFailure {
+    /// Sending the same file again can help: not when the server refused the file itself.
+    pub fn is_worth_retrying(&self) -> bool {
+        match self {
+            JobFailure::Api(error) => !matches!(
+                error.kind,
+                ApiErrorKind::Validation { .. } | ApiErrorKind::TooLarge
+            ),
+            JobFailure::Conversion { .. } | JobFailure::TimedOut => true,
+        }
+    }
+
+    /// The heading a person sees above the message.
+    pub fn title(&self) -> &'static str {
+        if self.is_worth_retrying() {
+            "The conversion did not work"
+        } else {
+            "This file cannot be converted"
+        }
+    }
+
     pub fn user_message(&self) -> String {
         match self {
             JobFailure::Api(error) => error.user_message(),

@@ -265,3 +265,23 @@ fn cancelling_goes_back_to_the_chosen_file_and_target() {
     assert_eq!(next(JobState::Idle, JobEvent::Cancelled), JobState::Idle);
     assert_eq!(next(cancelled.clone(), JobEvent::Cancelled), cancelled);
 }
+
+#[test]
+fn a_refused_file_is_not_worth_retrying_but_a_failed_request_is() {
+    let refused = JobFailure::Api(ApiError::new(ApiErrorKind::Validation {
+        server_type: "FileValidationError".to_owned(),
+        message: Some("The file is named .csv but its content is png.".to_owned()),
+    }));
+    assert!(!refused.is_worth_retrying());
+    assert_eq!(refused.title(), "This file cannot be converted");
+    assert!(!JobFailure::Api(ApiError::new(ApiErrorKind::TooLarge)).is_worth_retrying());
+    for transient in [
+        JobFailure::Api(ApiError::network()),
+        JobFailure::Api(ApiError::new(ApiErrorKind::Server { status: 502 })),
+        JobFailure::Conversion { message: None },
+        JobFailure::TimedOut,
+    ] {
+        assert!(transient.is_worth_retrying(), "{transient:?}");
+        assert_eq!(transient.title(), "The conversion did not work");
+    }
+}
