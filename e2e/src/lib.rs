@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod console;
+pub mod flow;
 pub mod hooks;
 pub mod screens;
 pub mod stack;

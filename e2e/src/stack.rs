@@ -35,6 +35,8 @@ pub struct Stack {
     pub hooks: Hooks,
     origin: String,
     server: Option<trustyconvert_server::RunningServer>,
+    /// What the server was started with, bound to its actual address (for restarts).
+    server_config: trustyconvert_server::Config,
     // Field order matters: the driver dies before the folders it used are removed.
     _driver: Chromedriver,
     pub downloads: TempDir,
@@ -55,7 +57,8 @@ impl Stack {
             ..trustyconvert_server::Config::default()
         };
         (options.configure)(&mut config);
-        let server = trustyconvert_server::start(config).await?;
+        let server = trustyconvert_server::start(config.clone()).await?;
+        config.bind = server.addr();
         let origin = format!("http://{}", server.addr());
 
         let driver = Chromedriver::start().await?;
@@ -71,6 +74,7 @@ impl Stack {
             hooks: Hooks::new(&origin),
             origin,
             server: Some(server),
+            server_config: config,
             _driver: driver,
             downloads,
             _profile: profile,
@@ -141,6 +145,22 @@ impl Stack {
     /// Console entries since the last read.
     pub async fn console(&self) -> Result<Vec<ConsoleEntry>> {
         console::read(&self.browser).await
+    }
+
+    /// Stops the server (the browser stays): the app meets a dead port.
+    pub async fn stop_server(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+
+    /// Starts the server again on the same address and data folder: like a restart, every
+    /// session and job is gone.
+    pub async fn start_server(&mut self) -> Result<()> {
+        self.stop_server().await;
+        let server = trustyconvert_server::start(self.server_config.clone()).await?;
+        self.server = Some(server);
+        Ok(())
     }
 
     /// Closes the browser and shuts the server down.

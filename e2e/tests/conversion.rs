@@ -2,131 +2,15 @@
 //! file input, downloads are checked byte for byte, refused files send nothing, and a slowed
 //! upload shows its progress and can be cancelled without leaving anything on the server.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fantoccini::Locator;
 use serde_json::Value;
+use trustyconvert_e2e::flow::*;
 use trustyconvert_e2e::{screens, Result, Stack, StackOptions};
-
-const PANEL: &str = "[data-testid=conversion-panel]";
 
 async fn screenshot(stack: &Stack, name: &str) -> Result<()> {
     screens::capture(stack, name).await
-}
-
-async fn ready(options: StackOptions) -> Result<Stack> {
-    let stack = Stack::start(options).await?;
-    stack.open_app("/").await?;
-    stack
-        .wait_for_text("[data-testid=session-state]", "Session active")
-        .await?;
-    // The formats are loaded once the hint lists them.
-    stack.wait_for_text("#dropzone-hint", "PNG").await?;
-    Ok(stack)
-}
-
-fn write_png(dir: &Path, name: &str, width: u32, height: u32) -> Result<PathBuf> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 7) as u8, (y * 5) as u8, ((x + y) * 3) as u8])
-    });
-    let path = dir.join(name);
-    image.save_with_format(&path, image::ImageFormat::Png)?;
-    Ok(path)
-}
-
-fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes)?;
-    Ok(path)
-}
-
-/// A CSV of about `bytes` bytes (for the slowed uploads: large, valid, quick to convert).
-fn big_csv(approx_bytes: usize) -> Vec<u8> {
-    let mut csv = b"id,name,amount\n".to_vec();
-    let mut i = 0u64;
-    while csv.len() < approx_bytes {
-        csv.extend_from_slice(
-            format!("{i},item number {i},{}.{:02}\n", i % 977, i % 100).as_bytes(),
-        );
-        i += 1;
-    }
-    csv
-}
-
-async fn choose_file(stack: &Stack, path: &Path) -> Result<()> {
-    let input = stack
-        .browser
-        .find(Locator::Css("[data-testid=file-input]"))
-        .await?;
-    input.send_keys(&path.display().to_string()).await?;
-    Ok(())
-}
-
-async fn state(stack: &Stack) -> String {
-    match stack.browser.find(Locator::Css(PANEL)).await {
-        Ok(panel) => panel
-            .attr("data-state")
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    }
-}
-
-async fn wait_for_state(stack: &Stack, wanted: &str) -> Result<()> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let now = state(stack).await;
-        if now == wanted {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() > deadline {
-            let toasts = stack.text("[data-testid=toasts]").await.unwrap_or_default();
-            return Err(
-                format!("state stayed {now:?}, wanted {wanted:?}; toasts: {toasts}").into(),
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits until `count` complete downloads are there (no `.crdownload` left).
-async fn wait_for_downloads(stack: &Stack, count: usize) -> Result<Vec<PathBuf>> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(stack.downloads.path())?
-            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .collect();
-        files.sort();
-        let partial = files
-            .iter()
-            .any(|path| path.extension().is_some_and(|ext| ext == "crdownload"));
-        if files.len() >= count && !partial {
-            return Ok(files);
-        }
-        if tokio::time::Instant::now() > deadline {
-            return Err(format!("downloads: {files:?}, wanted {count}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Chooses `path`, picks `target` (its `send_as`), converts and waits for the result.
-async fn convert(stack: &Stack, path: &Path, target: &str) -> Result<()> {
-    choose_file(stack, path).await?;
-    wait_for_state(stack, "chosen").await?;
-    stack
-        .browser
-        .find(Locator::Css(&format!(
-            "[data-testid=target-select] option[value='{target}']"
-        )))
-        .await?
-        .click()
-        .await?;
-    stack.click("[data-testid=convert]").await?;
-    wait_for_state(stack, "completed").await
 }
 
 /// The whole flow; on a phone the run itself uses the emulated 390×844 viewport, on the
