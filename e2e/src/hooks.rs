@@ -89,6 +89,18 @@ impl Hooks {
         self.send("POST", "rotate", Some(json!({}))).await.map(drop)
     }
 
+    /// Drops every session, job and file: what a server restart does to the app.
+    pub async fn wipe(&self) -> Result<()> {
+        self.send("POST", "wipe", Some(json!({}))).await.map(drop)
+    }
+
+    /// Just before the next `method` request to `path` is handled, applies `action` (`expire`,
+    /// `rotate` or `wipe`) to every session: a session change between two steps of a flow.
+    pub async fn when(&self, method: &str, path: &str, action: &str) -> Result<()> {
+        let body = json!({ "path": path, "method": method, "action": action });
+        self.send("POST", "when", Some(body)).await.map(drop)
+    }
+
     /// Makes the next `count` requests to `path` fail as `fault` describes
     /// (`status`, `body`, `content_type`, `headers`).
     pub async fn fault(&self, path: &str, count: u32, fault: Value) -> Result<()> {

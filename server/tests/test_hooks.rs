@@ -20,7 +20,15 @@ async fn hooks_are_404_without_the_flag() {
         "ResourceNotFound",
     )
     .await;
-    for hook in ["expire", "rotate", "fault", "upload_rate", "reset", "wipe"] {
+    for hook in [
+        "expire",
+        "rotate",
+        "fault",
+        "when",
+        "upload_rate",
+        "reset",
+        "wipe",
+    ] {
         let r = c
             .post(ts.url(&format!("/api/__test/{hook}")))
             .json(&json!({}))
@@ -168,5 +176,39 @@ async fn wipe_forgets_everything_and_expire_all_works() {
         .await
         .unwrap();
     expect_error(r, 404, "ResourceNotFound").await;
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trigger_expires_sessions_just_before_its_request_once() {
+    let ts = start_default().await;
+    let s = session(&ts).await;
+    let job = upload_png(&s, &ts).await;
+    ts.hook(
+        "when",
+        json!({"path": "/api/convert", "method": "POST", "action": "expire"}),
+    )
+    .await;
+    // Other requests do not fire it.
+    assert_eq!(job_status(&s, &ts, &job).await.status(), 200);
+    let convert = post_json(
+        &s,
+        &ts,
+        "/api/convert",
+        json!({"job_id": job, "target_format": "jpg"}),
+    )
+    .await;
+    expect_error(convert, 401, "SessionValidationError").await;
+    // One shot: a new session converts undisturbed.
+    let fresh = session(&ts).await;
+    let job = upload_png(&fresh, &ts).await;
+    let convert = post_json(
+        &fresh,
+        &ts,
+        "/api/convert",
+        json!({"job_id": job, "target_format": "jpg"}),
+    )
+    .await;
+    assert_eq!(convert.status(), 202);
     ts.stop().await;
 }

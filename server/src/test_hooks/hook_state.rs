@@ -106,22 +106,43 @@ fn one() -> u32 {
 
 impl Fault {
     fn matches(&self, method: &Method, path: &str) -> bool {
-        let path_ok = match self.path.strip_suffix('*') {
-            Some(prefix) => path.starts_with(prefix),
-            None => path == self.path,
-        };
-        path_ok
-            && self
-                .method
-                .as_deref()
-                .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+        request_matches(&self.path, self.method.as_deref(), method, path)
     }
+}
+
+/// `pattern` is an exact path or a prefix ending in `*`; no `method` matches any.
+fn request_matches(pattern: &str, wanted: Option<&str>, method: &Method, path: &str) -> bool {
+    let path_ok = match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => path == pattern,
+    };
+    path_ok && wanted.is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+}
+
+/// What a trigger does to every session just before its request is handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerAction {
+    Expire,
+    Rotate,
+    Wipe,
+}
+
+/// A one-shot "when the next request to `path` arrives, first do `action`": it lands a session
+/// change exactly between two steps of a client's flow.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Trigger {
+    pub path: String,
+    #[serde(default)]
+    pub method: Option<String>,
+    pub action: TriggerAction,
 }
 
 #[derive(Debug, Default)]
 pub struct HookState {
     pub counters: Counters,
     faults: Mutex<Vec<Fault>>,
+    triggers: Mutex<Vec<Trigger>>,
     upload_bytes_per_second: Mutex<Option<u64>>,
 }
 
@@ -146,6 +167,21 @@ impl HookState {
         Some(fault)
     }
 
+    pub fn add_trigger(&self, trigger: Trigger) -> usize {
+        let mut triggers = lock(&self.triggers);
+        triggers.push(trigger);
+        triggers.len()
+    }
+
+    /// Removes and returns the first trigger matching this request.
+    pub fn take_trigger(&self, method: &Method, path: &str) -> Option<TriggerAction> {
+        let mut triggers = lock(&self.triggers);
+        let i = triggers
+            .iter()
+            .position(|t| request_matches(&t.path, t.method.as_deref(), method, path))?;
+        Some(triggers.remove(i).action)
+    }
+
     pub fn set_upload_rate(&self, bytes_per_second: Option<u64>) {
         *lock(&self.upload_bytes_per_second) = bytes_per_second.filter(|b| *b > 0);
     }
@@ -159,6 +195,7 @@ impl HookState {
     pub fn reset(&self) {
         self.counters.reset();
         lock(&self.faults).clear();
+        lock(&self.triggers).clear();
         self.set_upload_rate(None);
     }
 }
@@ -166,6 +203,23 @@ impl HookState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trigger_fires_once_on_its_path() {
+        let hooks = HookState::default();
+        let trigger: Trigger = serde_json::from_str(
+            r#"{"path": "/api/convert", "method": "POST", "action": "expire"}"#,
+        )
+        .unwrap();
+        hooks.add_trigger(trigger);
+        assert_eq!(hooks.take_trigger(&Method::POST, "/api/upload"), None);
+        assert_eq!(hooks.take_trigger(&Method::GET, "/api/convert"), None);
+        assert_eq!(
+            hooks.take_trigger(&Method::POST, "/api/convert"),
+            Some(TriggerAction::Expire)
+        );
+        assert_eq!(hooks.take_trigger(&Method::POST, "/api/convert"), None);
+    }
 
     #[test]
     fn faults_match_by_prefix_and_run_out() {

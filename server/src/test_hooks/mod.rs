@@ -14,6 +14,10 @@
 //!   static files alike) get that response. `content_type` defaults to `application/json`, and
 //!   `body` is sent as is, so HTML pages and malformed JSON are both possible. The request body
 //!   is drained first, so an upload sees the status.
+//! - `POST /api/__test/when` `{"path": "/api/convert", "method": "POST"?, "action": "expire" |
+//!   "rotate" | "wipe"}`: one shot; just before the next matching request is handled, the action
+//!   is applied to every session (as the hooks of the same name do). It lands a session change
+//!   exactly between two steps of a client's flow.
 //! - `POST /api/__test/upload_rate` `{"bytes_per_second": 2000000}` or `{"bytes_per_second": null}`:
 //!   slows (or stops slowing) the reading of upload bodies.
 //! - `GET /api/__test/counters`: `{"requests": {"GET /api/session/init": {"200": 2}, …},
@@ -25,7 +29,7 @@
 
 mod hook_state;
 
-pub use hook_state::{Counters, Fault, HookState};
+pub use hook_state::{Counters, Fault, HookState, Trigger, TriggerAction};
 
 use std::sync::atomic::Ordering;
 
@@ -52,6 +56,7 @@ pub fn router() -> Router<SharedState> {
         .route("/__test/expire", post(expire))
         .route("/__test/rotate", post(rotate))
         .route("/__test/fault", post(fault))
+        .route("/__test/when", post(when))
         .route("/__test/upload_rate", post(upload_rate))
         .route("/__test/counters", get(counters))
         .route("/__test/reset", post(reset))
@@ -90,18 +95,43 @@ fn select(
     Ok(n)
 }
 
+fn expire_session(session: &mut crate::sessions::Session) {
+    session.expires_at = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
+}
+
+/// The new `csrftoken` cookie goes out on the session's next response.
+fn rotate_session(session: &mut crate::sessions::Session) {
+    session.csrf = CsrfToken::generate();
+    session.csrf_cookie_pending = true;
+}
+
 async fn expire(State(state): State<SharedState>, body: Bytes) -> Result<ApiOk<Value>, ApiError> {
-    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
-    let n = select(&state, &body, |s| s.expires_at = past)?;
+    let n = select(&state, &body, expire_session)?;
     Ok(ApiOk::ok(json!({ "expired": n })))
 }
 
 async fn rotate(State(state): State<SharedState>, body: Bytes) -> Result<ApiOk<Value>, ApiError> {
-    let n = select(&state, &body, |s| {
-        s.csrf = CsrfToken::generate();
-        s.csrf_cookie_pending = true;
-    })?;
+    let n = select(&state, &body, rotate_session)?;
     Ok(ApiOk::ok(json!({ "rotated": n })))
+}
+
+async fn when(State(state): State<SharedState>, body: Bytes) -> Result<ApiOk<Value>, ApiError> {
+    let trigger: Trigger = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::Validation(format!("Invalid trigger: {e}")))?;
+    let pending = state.hooks.add_trigger(trigger);
+    Ok(ApiOk::ok(json!({ "triggers": pending })))
+}
+
+async fn fire(state: &SharedState, action: TriggerAction) {
+    match action {
+        TriggerAction::Expire => {
+            state.sessions.for_handle(None, expire_session);
+        }
+        TriggerAction::Rotate => {
+            state.sessions.for_handle(None, rotate_session);
+        }
+        TriggerAction::Wipe => state.wipe().await,
+    }
 }
 
 async fn fault(State(state): State<SharedState>, body: Bytes) -> Result<ApiOk<Value>, ApiError> {
@@ -173,6 +203,9 @@ pub async fn count_and_inject(
     let path = req.uri().path().to_owned();
     if path.starts_with("/api/__test/") {
         return next.run(req).await;
+    }
+    if let Some(action) = state.hooks.take_trigger(&method, &path) {
+        fire(&state, action).await;
     }
     let response = match state.hooks.take_fault(&method, &path) {
         Some(fault) => {
