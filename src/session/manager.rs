@@ -465,7 +465,5 @@ fn describe(action: &Action) -> &'static str {
 
 /// What a request meets after the user closed the session, until they act.
 pub fn session_closed_error() -> ApiError {
-    ApiError::new(ApiErrorKind::Session).with_server_message(Some(
-        "Your session was closed. Choose a file to start a new one.".to_owned(),
-    ))
+    ApiError::new(ApiErrorKind::SessionClosed)
 }

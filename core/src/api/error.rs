@@ -40,6 +40,9 @@ pub enum ApiErrorKind {
     Offline,
     /// The caller cancelled the request (e.g. the user left the page or chose another file).
     Cancelled,
+    /// The person closed the session; nothing is sent until they start something new. Not a
+    /// session error: nothing recovers from it by itself.
+    SessionClosed,
     /// A 2xx answer whose body could not be read as the contract says.
     Decode,
 }
@@ -194,6 +197,10 @@ impl ApiError {
                 "You appear to be offline. Please reconnect and try again.".to_owned()
             }
             ApiErrorKind::Cancelled => "The request was cancelled.".to_owned(),
+            ApiErrorKind::SessionClosed => {
+                "Your session was closed and its files deleted. Choose a file to start a new one."
+                    .to_owned()
+            }
             ApiErrorKind::Decode => {
                 "The server sent an answer that could not be read. Please try again.".to_owned()
             }
@@ -362,6 +369,7 @@ mod tests {
             ApiErrorKind::Timeout,
             ApiErrorKind::Offline,
             ApiErrorKind::Cancelled,
+            ApiErrorKind::SessionClosed,
             ApiErrorKind::Decode,
         ] {
             assert!(ApiError::new(kind).user_message().ends_with('.'));

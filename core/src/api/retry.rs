@@ -69,6 +69,7 @@ mod tests {
             ApiErrorKind::NotFound,
             ApiErrorKind::Offline,
             ApiErrorKind::Cancelled,
+            ApiErrorKind::SessionClosed,
             ApiErrorKind::RateLimited {
                 retry_after_secs: Some(1),
             },
