@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 
+mod bench;
 mod dev;
 mod dist;
 mod run;
@@ -15,7 +16,8 @@ commands:
   dev [-- <server flags>]   build the app (release) and serve it with the reference server
   test                      fmt, clippy, native tests, browser component tests, e2e; a summary per level
   dist                      build the app (release) into dist/ and print its size
-  tools                     install the missing build and test tools, skip the present ones";
+  tools                     install the missing build and test tools, skip the present ones
+  bench                     benchmarks, each as a ratio against a baseline measured in the same run";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         "test" => test::run(),
         "dist" => dist::build_release().map(|_| ()),
         "tools" => tools::ensure(tools::Need::All),
+        "bench" => bench::run(),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
