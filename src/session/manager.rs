@@ -3,7 +3,7 @@
 //! as one shared flight. The rules themselves are the pure policy's (`trustyconvert_core`).
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::time::Duration;
 
 use futures::future::{LocalBoxFuture, Shared};
@@ -23,31 +23,27 @@ use crate::api::{endpoints, ApiClient};
 use crate::browser;
 use crate::browser::broadcast::TabChannel;
 
-/// The channel the app's tabs share, and what they say on it.
-const TAB_CHANNEL: &str = "trustyconvert-session";
-const CLOSED_MESSAGE: &str = "session-closed";
-
 type InitFlight = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
 
 /// Cheap to clone: every clone shares the store, the transport and the flight in progress.
 #[derive(Clone)]
 pub struct SessionManager {
-    inner: Rc<Inner>,
+    pub(super) inner: Rc<Inner>,
 }
 
-struct Inner {
-    dispatch: Dispatch<SessionStore>,
-    transport: Rc<dyn Transport>,
-    api_base: String,
-    init_flight: RefCell<Option<InitFlight>>,
-    consecutive_init_failures: Cell<u32>,
+pub(super) struct Inner {
+    pub(super) dispatch: Dispatch<SessionStore>,
+    pub(super) transport: Rc<dyn Transport>,
+    pub(super) api_base: String,
+    pub(super) init_flight: RefCell<Option<InitFlight>>,
+    pub(super) consecutive_init_failures: Cell<u32>,
     /// Some caller of the init in flight knows its session is gone: the init's answer is then a
     /// new session whatever reason started the flight.
-    flight_replaces_session: Cell<bool>,
+    pub(super) flight_replaces_session: Cell<bool>,
     /// `POST /session/close` is in flight: nothing else may start a session meanwhile.
-    closing: Cell<bool>,
+    pub(super) closing: Cell<bool>,
     /// Open while the provider is mounted: tells other tabs of a close, hears theirs.
-    tabs: RefCell<Option<TabChannel>>,
+    pub(super) tabs: RefCell<Option<TabChannel>>,
 }
 
 impl PartialEq for SessionManager {
@@ -355,70 +351,8 @@ impl SessionManager {
         Ok(())
     }
 
-    /// `POST /session/close`: the server deletes the session's files and jobs and clears both
-    /// cookies; the tab then waits for the user before starting another session.
-    pub async fn close_session(&self) -> Result<(), ApiError> {
-        self.inner.closing.set(true);
-        let outcome = endpoints::session_close(&self.client()).await;
-        self.inner.closing.set(false);
-        // A session already gone on the server is closed all the same.
-        if let Err(error) = &outcome {
-            if !error.is_session() {
-                return Err(error.clone());
-            }
-        }
-        self.end_session();
-        if let Some(tabs) = self.inner.tabs.borrow().as_ref() {
-            tabs.post(CLOSED_MESSAGE);
-        }
-        log::debug!("session: closed by the user");
-        Ok(())
-    }
-
-    /// Another tab closed the shared session: the same end here, without a request.
-    pub fn closed_in_another_tab(&self) {
-        if self.store().user_closed {
-            return;
-        }
-        log::debug!("session: closed in another tab");
-        self.end_session();
-    }
-
-    /// Hears other tabs (and tells them of closes) until `stop_listening_to_other_tabs`.
-    pub fn listen_to_other_tabs(&self) {
-        let weak: Weak<Inner> = Rc::downgrade(&self.inner);
-        // A weak handle: the channel lives inside the manager, so a strong one would leak it.
-        let channel = TabChannel::open(TAB_CHANNEL, move |message| {
-            if message == CLOSED_MESSAGE {
-                if let Some(inner) = weak.upgrade() {
-                    SessionManager { inner }.closed_in_another_tab();
-                }
-            }
-        });
-        *self.inner.tabs.borrow_mut() = channel;
-    }
-
-    pub fn stop_listening_to_other_tabs(&self) {
-        self.inner.tabs.borrow_mut().take();
-    }
-
-    /// Applies the policy's end of a session: the token is forgotten (and never adopted again),
-    /// the epoch moves on, and nothing starts a session until the user acts.
-    fn end_session(&self) {
-        if self.decide_and_record(&SessionEvent::UserClosedSession) == Action::EndSession {
-            self.inner.dispatch.reduce_mut(|store| {
-                store.token = None;
-                store.session_id = None;
-                store.expires_at = None;
-                store.user_closed = true;
-                store.phase = SessionPhase::Closed;
-                store.epoch = store.epoch.next();
-            });
-        }
-    }
-
     /// Runs the policy on a fresh cookie read and records its bookkeeping in the store.
-    fn decide_and_record(&self, event: &SessionEvent) -> Action {
+    pub(super) fn decide_and_record(&self, event: &SessionEvent) -> Action {
         let cookie = read_csrf_cookie(&browser::cookie::document_cookie());
         let decision = decide(event, &self.snapshot(cookie));
         let action = decision.action.clone();

@@ -1,6 +1,7 @@
 //! Server-first session management: the store mirroring the server's session, the manager that
 //! keeps it in sync and recovers it, and the provider that runs it for the app.
 
+mod close;
 pub mod manager;
 pub mod provider;
 pub mod store;

@@ -2,6 +2,8 @@
 //! seam, cookie control, mounting, and letting Yew render.
 #![allow(dead_code)]
 
+pub mod harness;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
