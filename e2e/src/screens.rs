@@ -66,7 +66,8 @@ pub fn screenshots_dir() -> PathBuf {
         .join("screenshots")
 }
 
-/// Saves `{name}-desktop.png` (1280×800) and `{name}-phone.png` (390×844) of the page as it is.
+/// Saves `{name}-desktop.png` (1280×800) and `{name}-phone.png` (390×844) of the page as it is,
+/// then returns to the window's own size.
 pub async fn capture(stack: &Stack, name: &str) -> Result<()> {
     let dir = screenshots_dir();
     std::fs::create_dir_all(&dir)?;
@@ -76,5 +77,6 @@ pub async fn capture(stack: &Stack, name: &str) -> Result<()> {
         std::fs::write(&path, stack.browser.screenshot().await?)?;
         println!("screenshot: {}", path.display());
     }
-    Ok(())
+    // The test goes on at the size it chose.
+    emulate(&stack.browser, None).await
 }

@@ -326,28 +326,4 @@ async fn a_slow_upload_shows_progress_and_a_cancelled_one_leaves_nothing() -> Re
     stack.stop().await
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_page_says_so_when_the_app_cannot_start() -> Result<()> {
-    let stack = Stack::start(StackOptions::default()).await?;
-    stack
-        .hooks
-        .fault(
-            "/trustyconvert-web-*",
-            20,
-            serde_json::json!({"status": 503, "body": "unavailable", "content_type": "text/plain"}),
-        )
-        .await?;
-    stack.browser.goto(&stack.url("/")).await?;
-    let text = stack.wait_for_text("#boot", "could not start").await?;
-    assert!(text.contains("reload the page"), "{text}");
-    assert!(
-        stack
-            .browser
-            .find(Locator::Css("#boot-reload"))
-            .await?
-            .is_displayed()
-            .await?
-    );
-    screenshot(&stack, "7-cannot-start").await?;
-    stack.stop().await
-}
+// The app that cannot start (its files fail to load) is scenario 12 in `resilience_faults.rs`.

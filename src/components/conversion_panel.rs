@@ -162,7 +162,12 @@ pub fn ConversionPanel() -> Html {
         },
         job @ JobState::Failed { plan, .. } => html! {
             <>
-                <FailureNotice job={job.clone()} {online} on_retry={retry} on_reset={reset} />
+                // The file is still held: say which one "Try again" will convert.
+                if let Some(plan) = plan {
+                    <FileSummary file={plan.file.clone()} />
+                }
+                <FailureNotice job={job.clone()} {online} retry_not_before={store.retry_not_before}
+                    on_retry={retry} on_reset={reset} />
                 if plan.is_none() { { drop_zone(false) } }
             </>
         },

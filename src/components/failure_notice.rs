@@ -1,18 +1,29 @@
 //! A failed job: what happened, the reference for support, and what the person can do next.
+//! When the server asked to wait (`Retry-After`), "Try again" counts down and comes back by
+//! itself, so the person knows when a retry can work instead of meeting the same 429.
 
+use gloo::timers::callback::Interval;
+use trustyconvert_core::conversion::recovery::seconds_left;
 use trustyconvert_core::{JobFailure, JobState};
 use yew::prelude::*;
+
+/// How often the countdown looks at the clock (it re-renders only when the seconds change).
+const COUNTDOWN_TICK_MS: u32 = 250;
 
 #[derive(Properties, PartialEq)]
 pub struct FailureNoticeProps {
     pub job: JobState,
     pub online: bool,
+    /// The server asked to wait until then (ms since the epoch) before a retry.
+    #[prop_or_default]
+    pub retry_not_before: Option<f64>,
     pub on_retry: Callback<()>,
     pub on_reset: Callback<()>,
 }
 
 #[component]
 pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
+    let wait = use_countdown(props.retry_not_before);
     let JobState::Failed { plan, failure } = &props.job else {
         return html! {};
     };
@@ -39,7 +50,9 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
             <div class="actions">
                 if plan.is_some() && failure.is_worth_retrying() {
                     <button type="button" class="button button-primary" onclick={retry}
-                        disabled={!props.online} data-testid="retry">{ "Try again" }</button>
+                        disabled={!props.online || wait > 0} data-testid="retry">
+                        if wait > 0 { { format!("Try again in {wait} s") } } else { { "Try again" } }
+                    </button>
                 }
                 <button type="button" class="button button-quiet" onclick={reset} data-testid="convert-another">
                     { "Convert another file" }
@@ -47,4 +60,24 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// Whole seconds left until `not_before` (0 without one), kept current by a ticking clock.
+#[hook]
+fn use_countdown(not_before: Option<f64>) -> u32 {
+    let left = use_state_eq(|| not_before.map_or(0, |at| seconds_left(at, js_sys::Date::now())));
+    {
+        let left = left.clone();
+        use_effect_with(not_before, move |at| {
+            let at = *at;
+            left.set(at.map_or(0, |at| seconds_left(at, js_sys::Date::now())));
+            let interval = at.map(|at| {
+                Interval::new(COUNTDOWN_TICK_MS, move || {
+                    left.set(seconds_left(at, js_sys::Date::now()));
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    *left
 }

@@ -1,20 +1,24 @@
 //! `ConversionFlow`: runs one conversion for the person: choose a file (validated before anything
 //! is sent), upload it with progress, convert, poll, and download with a fresh token per click.
-//! When the session is replaced mid-way, the job is redone from the `File` the page still holds.
+//! When the session is replaced mid-way, the job is redone from the `File` the page still holds;
+//! after a failure, "Try again" resumes the job the server holds rather than sending it again.
+
+mod download;
+mod steps;
 
 use std::rc::Rc;
 
+use trustyconvert_core::conversion::recovery::{retry_not_before_ms, seconds_left};
 use trustyconvert_core::{
-    after_failure, converted_file_name, target_label, validate_file, AfterFailure, ApiError,
-    FormatCatalog, JobEvent, JobFailure, JobId, JobSession, JobState, RemoteStatus,
+    after_failure, target_label, validate_file, AfterFailure, ApiError, ApiErrorKind,
+    FormatCatalog, JobEvent, JobFailure, JobId, JobSession, JobState, ValidatedFile,
 };
 use wasm_bindgen_futures::spawn_local;
 use yewdux::Dispatch;
 
-use super::polling::{poll_until_done, PollEnd};
 use super::store::ConversionStore;
-use crate::api::transport::{Body, Transport};
-use crate::api::{endpoints, ApiClient, ApiRequest};
+use crate::api::transport::Transport;
+use crate::api::ApiClient;
 use crate::browser;
 use crate::toast::ToastService;
 
@@ -35,6 +39,15 @@ enum Stop {
     Api(ApiError),
     /// The server's conversion failed or took too long (already in the job state).
     Job(JobFailure),
+}
+
+/// A step of a run, begun synchronously (the job's state has already moved on).
+struct Begun {
+    job_id: JobId,
+    valid: ValidatedFile,
+    target: String,
+    /// The file and the upload's abort signal; None: the server holds the job already.
+    upload: Option<(web_sys::File, web_sys::AbortSignal)>,
 }
 
 /// Cheap to clone; all state is in the stores.
@@ -64,6 +77,7 @@ impl ConversionFlow {
     /// Validates `file` against the catalog; an accepted file is held with its default target.
     /// A refused one gets its message and sends nothing.
     pub fn choose_file(&self, file: web_sys::File, catalog: &FormatCatalog) {
+        self.dismiss_failure_toast();
         let size = browser::file::size_of(&file);
         match validate_file(&file.name(), size, catalog) {
             Ok(valid) => {
@@ -82,6 +96,8 @@ impl ConversionFlow {
                     store.job_epoch = None;
                     store.redos = 0;
                     store.downloads_started = 0;
+                    store.uploaded_job = None;
+                    store.retry_not_before = None;
                 });
             }
             Err(rejection) => self.jobs.reduce_mut(|store| {
@@ -98,20 +114,65 @@ impl ConversionFlow {
             .reduce_mut(|store| store.apply(JobEvent::TargetChosen(send_as)));
     }
 
-    /// Starts upload → convert → poll for the chosen file and target.
+    /// Starts upload → convert → poll for the chosen file and target. Only from a chosen file:
+    /// the job leaves that state before this returns, so a second click (a double click, two
+    /// clicks in one task, a repeated Enter) finds nothing to start and sends nothing.
     pub fn start(&self) {
+        if !matches!(
+            self.jobs.get().job,
+            JobState::FileChosen {
+                target: Some(_),
+                ..
+            }
+        ) {
+            return;
+        }
+        self.dismiss_failure_toast();
         let run = self.jobs.reduce_mut(|store| {
             store.stop_current_run();
             store.redos = 0;
             store.run
         });
-        spawn_local(self.clone().run(run, false));
+        let begun = self.begin_upload();
+        spawn_local(self.clone().run(run, Some(begun), false));
     }
 
-    /// Retries after a failure, from the same file and target.
+    /// Retries after a failure, from the same file and target: from the job already uploaded
+    /// when there is one in this session, else from the file. Not before the server's
+    /// `Retry-After` has passed (the button counts down; this guards other callers).
     pub fn retry(&self) {
-        self.jobs.reduce_mut(|store| store.apply(JobEvent::Retry));
-        self.start();
+        let store = self.jobs.get();
+        if !matches!(store.job, JobState::Failed { plan: Some(_), .. }) {
+            return;
+        }
+        if store
+            .retry_not_before
+            .is_some_and(|not_before| seconds_left(not_before, js_sys::Date::now()) > 0)
+        {
+            return;
+        }
+        let current_epoch = self.client.session().store().epoch;
+        let resumable = store
+            .uploaded_job
+            .clone()
+            .filter(|_| store.job_epoch == Some(current_epoch));
+        self.dismiss_failure_toast();
+        self.jobs.reduce_mut(|store| {
+            store.retry_not_before = None;
+            store.apply(JobEvent::Retry);
+        });
+        match resumable {
+            Some(job_id) => {
+                let run = self.jobs.reduce_mut(|store| {
+                    store.stop_current_run();
+                    store.redos = 0;
+                    store.run
+                });
+                let begun = self.begin_resume(job_id);
+                spawn_local(self.clone().run(run, Some(begun), false));
+            }
+            None => self.start(),
+        }
     }
 
     /// Stops the upload (aborting the request) or stops waiting for the conversion.
@@ -130,6 +191,7 @@ impl ConversionFlow {
 
     /// "Convert another file": back to the start; the session stays.
     pub fn reset(&self) {
+        self.dismiss_failure_toast();
         self.jobs.reduce_mut(|store| {
             store.stop_current_run();
             *store = ConversionStore {
@@ -148,6 +210,15 @@ impl ConversionFlow {
                 store.job_epoch = None;
             }
         });
+    }
+
+    /// The person acted on the last failure: its toast has said its piece (the reference stays
+    /// in the failure notice while that is shown).
+    fn dismiss_failure_toast(&self) {
+        let toast = self.jobs.reduce_mut(|store| store.failure_toast.take());
+        if let Some(id) = toast {
+            self.toasts.dismiss(id);
+        }
     }
 
     fn is_current(&self, run: u64) -> bool {
@@ -173,11 +244,18 @@ impl ConversionFlow {
         }
     }
 
-    /// Runs the job; redoes it from the file when the session was replaced. `then_download`: the
-    /// person had clicked Download, so download once it is done again.
-    async fn run(self, run: u64, then_download: bool) {
+    /// Runs the job; redoes it from the file when the session was replaced. `first`: the step
+    /// the caller already began (synchronously, so the state moved on before it returned);
+    /// None begins an upload from the file. `then_download`: the person had clicked Download,
+    /// so download once it is done again.
+    async fn run(self, run: u64, mut first: Option<Result<Begun, Stop>>, then_download: bool) {
         loop {
-            let error = match self.upload_and_convert(run).await {
+            let begun = first.take().unwrap_or_else(|| self.begin_upload());
+            let outcome = match begun {
+                Ok(begun) => self.upload_and_convert(run, begun).await,
+                Err(stop) => Err(stop),
+            };
+            let error = match outcome {
                 Ok(()) => {
                     if then_download {
                         self.download().await;
@@ -186,11 +264,16 @@ impl ConversionFlow {
                 }
                 Err(Stop::Stale) => return,
                 Err(Stop::Job(failure)) => {
-                    self.toasts.error(failure.user_message());
+                    let toast = self.toasts.error(failure.user_message());
+                    self.jobs
+                        .reduce_mut(|store| store.failure_toast = Some(toast));
                     return;
                 }
                 Err(Stop::Api(error)) => error,
             };
+            if !self.is_current(run) {
+                return;
+            }
             match after_failure(&error, self.job_session()) {
                 AfterFailure::RedoFromFile => {
                     log::info!("conversion: the session was replaced; redoing the job");
@@ -207,161 +290,49 @@ impl ConversionFlow {
                 AfterFailure::Cancelled => return,
                 AfterFailure::Report => {
                     log::warn!("conversion: {error}");
+                    let not_before = retry_not_before_ms(&error, js_sys::Date::now());
                     self.jobs.reduce_mut(|store| {
                         store.upload_abort = None;
+                        store.retry_not_before = not_before;
+                        // The job is gone: a retry must send the file again.
+                        if error.kind == ApiErrorKind::NotFound {
+                            store.uploaded_job = None;
+                        }
                         store.apply(JobEvent::Failed(JobFailure::Api(error.clone())));
                     });
-                    self.toasts.api_error(&error);
+                    let toast = self.toasts.api_error(&error);
+                    self.jobs
+                        .reduce_mut(|store| store.failure_toast = Some(toast));
                     return;
                 }
             }
         }
     }
 
-    async fn upload_and_convert(&self, run: u64) -> Result<(), Stop> {
+    async fn upload_and_convert(&self, run: u64, begun: Begun) -> Result<(), Stop> {
         self.check(run)?;
-        let store = self.jobs.get();
-        let (
-            Some(file),
-            JobState::FileChosen {
-                file: valid,
-                target: Some(target),
-            },
-        ) = (store.file.clone(), store.job.clone())
-        else {
-            return Err(Stop::Stale);
-        };
-        let job_id = browser::random::random_bytes16()
-            .map(JobId::from_random_bytes)
-            .ok_or_else(|| {
-                Stop::Api(ApiError::network().with_server_message(Some(
-                    "This browser cannot make random ids (no crypto).".to_owned(),
-                )))
-            })?;
-        let controller = web_sys::AbortController::new().map_err(|_| Stop::Stale)?;
-        let signal = controller.signal();
-        self.jobs.reduce_mut(|store| {
-            store.apply(JobEvent::UploadStarted {
-                job_id: job_id.clone(),
-            });
-            store.upload_abort = Some(controller);
-        });
-
-        let mut request = ApiRequest::post("/upload", Body::Empty);
-        let jobs = self.jobs.clone();
-        request.on_progress = Some(Rc::new(move |sent: f64, total: f64| {
-            if jobs.get().run == run {
-                jobs.reduce_mut(|store| {
-                    store.apply(JobEvent::UploadProgress {
-                        sent: sent.max(0.0) as u64,
-                        total: total.max(0.0) as u64,
-                    })
-                });
+        let Begun {
+            job_id,
+            valid,
+            target,
+            upload,
+        } = begun;
+        match upload {
+            Some((file, signal)) => {
+                self.upload(run, &file, &job_id, signal).await?;
+                self.convert_step(run, &job_id, &target, &valid.extension)
+                    .await?;
             }
-        }));
-        request.abort = Some(signal);
-        request.transport = Some(Rc::clone(&self.upload_transport.0));
-        endpoints::upload(&self.client, &file, &job_id, request)
-            .await
-            .map_err(Stop::Api)?;
-        self.check(run)?;
-        let epoch = self.client.session().store().epoch;
-        self.jobs.reduce_mut(|store| {
-            store.upload_abort = None;
-            store.job_epoch = Some(epoch);
-            store.apply(JobEvent::UploadFinished);
-        });
-
-        endpoints::convert(&self.client, &job_id, &target, Some(&valid.extension))
-            .await
-            .map_err(Stop::Api)?;
+            None => {
+                self.resume_step(run, &job_id, &target, &valid.extension)
+                    .await?
+            }
+        }
         self.check(run)?;
         self.jobs
             .reduce_mut(|store| store.apply(JobEvent::ConversionQueued));
-
-        let jobs = self.jobs.clone();
-        let on_status = move |status: &trustyconvert_core::RemoteJobStatus| {
-            if jobs.get().run != run {
-                return false;
-            }
-            jobs.reduce_mut(|store| store.apply(JobEvent::StatusReported(status.clone())));
-            true
-        };
-        let is_current = {
-            let jobs = self.jobs.clone();
-            move || jobs.get().run == run
-        };
-        match poll_until_done(&self.client, &job_id, on_status, is_current).await {
-            PollEnd::Finished(status) if status.status == RemoteStatus::Completed => {
-                self.toasts.success(format!(
-                    "Done: {} is ready to download.",
-                    converted_file_name(&valid.name, &target)
-                ));
-                Ok(())
-            }
-            PollEnd::Finished(status) => Err(Stop::Job(JobFailure::Conversion {
-                message: status.error,
-            })),
-            PollEnd::TimedOut => {
-                self.jobs
-                    .reduce_mut(|store| store.apply(JobEvent::TimedOut));
-                Err(Stop::Job(JobFailure::TimedOut))
-            }
-            PollEnd::Stale => Err(Stop::Stale),
-            PollEnd::Error(error) => Err(Stop::Api(error)),
-        }
-    }
-
-    /// One click on Download: a fresh single-use token, then the browser downloads in place.
-    /// Errors leave the result, the file and the page as they are.
-    pub async fn download(&self) {
-        let store = self.jobs.get();
-        let JobState::Completed { job_id, plan, .. } = store.job.clone() else {
-            return;
-        };
-        if store.download_pending {
-            return;
-        }
-        self.jobs.reduce_mut(|store| store.download_pending = true);
-        let outcome = endpoints::download_token(&self.client, &job_id).await;
-        self.jobs.reduce_mut(|store| store.download_pending = false);
-        let error = match outcome {
-            Ok(token) => {
-                let url = endpoints::download_url(self.client.session().api_base(), &token);
-                if browser::download::start(&url) {
-                    self.jobs.reduce_mut(|store| store.downloads_started += 1);
-                    self.toasts.success(format!(
-                        "Downloading {}.",
-                        converted_file_name(&plan.file.name, &plan.target)
-                    ));
-                } else {
-                    self.toasts
-                        .error("The download could not be started in this page. Please reload and try again.");
-                }
-                return;
-            }
-            Err(error) => error,
-        };
-        match after_failure(&error, self.job_session()) {
-            AfterFailure::RedoFromFile => {
-                let run = self.jobs.reduce_mut(|store| {
-                    store.stop_current_run();
-                    store.apply(JobEvent::SessionChanged);
-                    store.job_epoch = None;
-                    store.redos += 1;
-                    store.run
-                });
-                self.toasts.info(
-                    "Your session was renewed. Converting your file again before the download…",
-                );
-                spawn_local(self.clone().run(run, true));
-            }
-            AfterFailure::Cancelled => {}
-            AfterFailure::Report => {
-                log::warn!("download: {error}");
-                self.toasts.api_error(&error);
-            }
-        }
+        self.wait_for_result(run, &job_id, &valid.name, &target)
+            .await
     }
 
     /// "Converting to JPEG" for the current job.

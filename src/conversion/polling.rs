@@ -1,10 +1,12 @@
 //! Waiting for a conversion: polls `/job_status` at the core's backing-off interval, pauses while
-//! the page is hidden, and gives up after `CONVERSION_TIMEOUT_MS` of visible time.
+//! the page is hidden, rides out a few failed status checks, and gives up after
+//! `CONVERSION_TIMEOUT_MS` of visible time.
 
 use std::time::Duration;
 
 use futures::channel::oneshot;
 use trustyconvert_core::conversion::job::conversion_timed_out;
+use trustyconvert_core::conversion::recovery::poll_retry_delay_ms;
 use trustyconvert_core::{poll_interval_ms, ApiError, JobId, RemoteJobStatus, RemoteStatus};
 
 use crate::api::{endpoints, ApiClient};
@@ -31,10 +33,11 @@ pub async fn poll_until_done(
 ) -> PollEnd {
     let started = js_sys::Date::now();
     let mut hidden_ms = 0.0;
-    let mut attempt = 0;
+    let mut answers = 0;
+    let mut failures = 0;
+    let mut wait = poll_interval_ms(0);
     loop {
-        gloo::timers::future::sleep(Duration::from_millis(poll_interval_ms(attempt))).await;
-        attempt = attempt.saturating_add(1);
+        gloo::timers::future::sleep(Duration::from_millis(wait)).await;
         hidden_ms += wait_until_visible().await;
         if !is_current() {
             return PollEnd::Stale;
@@ -45,8 +48,21 @@ pub async fn poll_until_done(
         }
         let status = match endpoints::job_status(client, job_id).await {
             Ok(status) => status,
-            Err(error) => return PollEnd::Error(error),
+            Err(error) => {
+                // A status check that failed says nothing about the job: a server struggling
+                // for a moment must not cost the person their conversion. Bounded by the core.
+                failures += 1;
+                match poll_retry_delay_ms(&error, failures) {
+                    Some(delay) => {
+                        log::info!("polling: status check failed ({error}); again in {delay} ms");
+                        wait = delay;
+                        continue;
+                    }
+                    None => return PollEnd::Error(error),
+                }
+            }
         };
+        failures = 0;
         if !on_status(&status) {
             return PollEnd::Stale;
         }
@@ -56,6 +72,8 @@ pub async fn poll_until_done(
         ) {
             return PollEnd::Finished(status);
         }
+        answers += 1;
+        wait = poll_interval_ms(answers);
     }
 }
 

@@ -1,8 +1,9 @@
 //! `ConversionStore`: the job's state (the core's state machine) and what the page holds for it:
 //! the chosen `File` (kept so a job can be redone after a session change), the upload's abort
-//! handle, and which run of the flow is current.
+//! handle, which run of the flow is current, the job a retry can resume, and how long the server
+//! asked to wait before one.
 
-use trustyconvert_core::{next_job_state, JobEvent, JobState, SessionEpoch};
+use trustyconvert_core::{next_job_state, JobEvent, JobId, JobState, SessionEpoch};
 use yewdux::Store;
 
 #[derive(Debug, Clone, PartialEq, Store)]
@@ -24,6 +25,15 @@ pub struct ConversionStore {
     pub download_pending: bool,
     /// Downloads started for this result (each click is one).
     pub downloads_started: u32,
+    /// The job uploaded by the current run: a retry resumes from it (in the same session epoch)
+    /// instead of sending the file again.
+    pub uploaded_job: Option<JobId>,
+    /// The server asked to wait (`Retry-After`) until this time (ms since the epoch) before
+    /// the next try; "Try again" counts down to it.
+    pub retry_not_before: Option<f64>,
+    /// The error toast of the last failure: it goes when the person acts (retries, starts
+    /// again, chooses another file), so stale errors do not pile up over the page.
+    pub failure_toast: Option<u64>,
 }
 
 impl Default for ConversionStore {
@@ -38,6 +48,9 @@ impl Default for ConversionStore {
             redos: 0,
             download_pending: false,
             downloads_started: 0,
+            uploaded_job: None,
+            retry_not_before: None,
+            failure_toast: None,
         }
     }
 }

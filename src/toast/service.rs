@@ -31,20 +31,19 @@ impl ToastService {
     }
 
     /// An API failure: its user message (the server's own where it has one) and its reference.
-    pub fn api_error(&self, error: &ApiError) {
+    /// Returns the toast's id, so the failure's toast can go once the person acts on it.
+    pub fn api_error(&self, error: &ApiError) -> u64 {
         let message = error.user_message();
         let correlation_id = error.correlation_id.clone();
-        self.dispatch.reduce_mut(|store| {
-            store.push(ToastTone::Error, message, correlation_id);
-        });
+        self.dispatch
+            .reduce_mut(|store| store.push(ToastTone::Error, message, correlation_id))
     }
 
-    /// An error found in the page itself (nothing was sent, so no reference).
-    pub fn error(&self, message: impl Into<String>) {
+    /// An error found in the page itself (nothing was sent, so no reference); returns its id.
+    pub fn error(&self, message: impl Into<String>) -> u64 {
         let message = message.into();
-        self.dispatch.reduce_mut(|store| {
-            store.push(ToastTone::Error, message, None);
-        });
+        self.dispatch
+            .reduce_mut(|store| store.push(ToastTone::Error, message, None))
     }
 
     pub fn dismiss(&self, id: u64) {

@@ -355,3 +355,14 @@ fn debug_output_never_shows_the_data_it_may_hold_a_token() {
     assert!(!shown.contains("tok-secret-1"), "{shown}");
     assert!(shown.contains("200"));
 }
+
+#[test]
+fn an_unreadable_answer_names_its_status() {
+    let garbled = parse_response(200, JSON, None, None, b"{\"success\": tru").unwrap_err();
+    assert_eq!(garbled.kind, ApiErrorKind::Decode);
+    assert!(
+        garbled.user_message().contains("(HTTP 200)"),
+        "{}",
+        garbled.user_message()
+    );
+}

@@ -201,9 +201,15 @@ impl ApiError {
                 "Your session was closed and its files deleted. Choose a file to start a new one."
                     .to_owned()
             }
-            ApiErrorKind::Decode => {
-                "The server sent an answer that could not be read. Please try again.".to_owned()
-            }
+            ApiErrorKind::Decode => match self.status {
+                Some(status) => format!(
+                    "The server sent an answer that could not be read (HTTP {status}). \
+                     Please try again."
+                ),
+                None => {
+                    "The server sent an answer that could not be read. Please try again.".to_owned()
+                }
+            },
         }
     }
 }

@@ -3,4 +3,5 @@
 pub mod formats;
 pub mod job;
 pub mod progress;
+pub mod recovery;
 pub mod validate;
