@@ -96,6 +96,14 @@ impl JobFailure {
 
     /// The heading a person sees above the message.
     pub fn title(&self) -> &'static str {
+        if let JobFailure::Api(error) = self {
+            if matches!(
+                error.kind,
+                ApiErrorKind::RateLimited { .. } | ApiErrorKind::TaskLimit { .. }
+            ) {
+                return "Please wait a moment";
+            }
+        }
         if self.is_worth_retrying() {
             "The conversion did not work"
         } else {

@@ -285,3 +285,12 @@ fn a_refused_file_is_not_worth_retrying_but_a_failed_request_is() {
         assert_eq!(transient.title(), "The conversion did not work");
     }
 }
+
+#[test]
+fn a_rate_limit_asks_to_wait_rather_than_reporting_a_failure() {
+    let limited = JobFailure::Api(ApiError::new(ApiErrorKind::RateLimited {
+        retry_after_secs: Some(3),
+    }));
+    assert!(limited.is_worth_retrying());
+    assert_eq!(limited.title(), "Please wait a moment");
+}
