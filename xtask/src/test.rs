@@ -103,7 +103,8 @@ pub fn run() -> Result<(), String> {
 
     match dist::build_release() {
         Ok(dist) => {
-            let mut e2e = run::command("cargo", &["test", "--package", E2E]);
+            // --show-output: each scenario prints the server's request counts, worth seeing.
+            let mut e2e = run::command("cargo", &["test", "--package", E2E, "--", "--show-output"]);
             e2e.env("TRUSTYCONVERT_DIST", dist)
                 .env("CHROMEDRIVER", tools::CHROMEDRIVER)
                 .env("CHROMIUM", tools::CHROMIUM);
