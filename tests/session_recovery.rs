@@ -246,3 +246,25 @@ async fn a_close_with_a_stale_token_recovers_it_instead_of_failing() {
     mounted.unmount();
     clear_csrf_cookie();
 }
+
+#[wasm_bindgen_test]
+async fn an_answer_that_never_comes_ends_as_a_timeout() {
+    set_csrf_cookie("some-token");
+    // The server takes a minute; the caller allows a tenth of a second.
+    let server = ScriptedServer::with_latency(std::time::Duration::from_secs(60), |_| {
+        json(200, json!({"success": true, "data": {}}))
+    });
+    let mounted = mount(&server).await;
+    let mut request = trustyconvert_web::api::ApiRequest::post(
+        "/convert",
+        trustyconvert_web::api::transport::Body::Empty,
+    );
+    request.answer_timeout = std::time::Duration::from_millis(100);
+    let outcome = mounted.api().send(request).await;
+
+    let error = outcome.expect_err("no answer in time");
+    assert_eq!(error.kind, trustyconvert_web::api::ApiErrorKind::Timeout);
+    assert_eq!(server.total(), 1, "a mutating request is not sent twice");
+    mounted.unmount();
+    clear_csrf_cookie();
+}

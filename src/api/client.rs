@@ -3,8 +3,11 @@
 //! error lets the session policy recover once and retries once. Only idempotent requests are
 //! retried after network and 5xx failures, with capped backoff and jitter.
 
+use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
+
+use futures::future::{select, Either};
 
 use trustyconvert_core::{
     parse_response, resolve_api_url, should_send_csrf, ApiError, ApiSuccess, IdempotentRetry,
@@ -16,6 +19,13 @@ use trustyconvert_core::SessionEvent;
 use super::transport::{Body, Method, ProgressCallback, Transport, WireFailure, WireRequest};
 use crate::browser;
 use crate::session::SessionManager;
+
+/// An answer that has not come in this long is abandoned (and its request aborted).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+/// An upload is abandoned only when it makes no progress for this long: a large file on a slow
+/// line may rightly take many minutes.
+const UPLOAD_STALL_TIMEOUT: Duration = Duration::from_secs(60);
+const STALL_CHECK: Duration = Duration::from_secs(5);
 
 /// How a request relates to the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +53,8 @@ pub struct ApiRequest {
     pub abort: Option<web_sys::AbortSignal>,
     /// Sends through another transport (the XHR upload) with the same recovery.
     pub transport: Option<Rc<dyn Transport>>,
+    /// How long an answer may take (an upload instead may take as long as it makes progress).
+    pub answer_timeout: Duration,
 }
 
 impl ApiRequest {
@@ -64,6 +76,7 @@ impl ApiRequest {
             on_progress: None,
             abort: None,
             transport: None,
+            answer_timeout: ANSWER_TIMEOUT,
         }
     }
 
@@ -130,10 +143,10 @@ impl ApiClient {
                 url: url.clone(),
                 headers,
                 body: request.body.clone(),
-                on_progress: request.on_progress.clone(),
+                on_progress: None,
                 abort: request.abort.clone(),
             };
-            let outcome = match transport.send(wire).await {
+            let outcome = match send_with_timeout(transport.as_ref(), wire, &request).await {
                 Ok(response) => parse_response(
                     response.status,
                     response.content_type.as_deref(),
@@ -144,6 +157,7 @@ impl ApiClient {
                 Err(WireFailure::Network) if !browser::dom::is_online() => Err(ApiError::offline()),
                 Err(WireFailure::Network) => Err(ApiError::network()),
                 Err(WireFailure::Aborted) => Err(ApiError::cancelled()),
+                Err(WireFailure::Timeout) => Err(ApiError::timeout()),
             };
             let error = match outcome {
                 // The init's token and session are applied by the manager, all at once.
@@ -196,5 +210,50 @@ impl ApiRequest {
     /// The path without its query string (a download token travels there).
     fn path_for_log(&self) -> &str {
         self.path.split('?').next().unwrap_or_default()
+    }
+}
+
+/// Sends `wire` and waits for the answer, but not forever: an ordinary call gets
+/// `ANSWER_TIMEOUT`; an upload (a request with progress) may take as long as it keeps moving.
+/// Giving up drops the transport's future, which aborts the request.
+async fn send_with_timeout(
+    transport: &dyn Transport,
+    mut wire: WireRequest,
+    request: &ApiRequest,
+) -> Result<super::transport::WireResponse, WireFailure> {
+    let progress_events = Rc::new(Cell::new(0u64));
+    if let Some(on_progress) = request.on_progress.clone() {
+        let events = Rc::clone(&progress_events);
+        wire.on_progress = Some(Rc::new(move |sent, total| {
+            events.set(events.get().wrapping_add(1));
+            on_progress(sent, total);
+        }));
+    }
+    let watchdog = Box::pin(async move {
+        if request.on_progress.is_none() {
+            gloo::timers::future::sleep(request.answer_timeout).await;
+            return;
+        }
+        let (mut seen, mut quiet) = (progress_events.get(), Duration::ZERO);
+        while quiet < UPLOAD_STALL_TIMEOUT {
+            gloo::timers::future::sleep(STALL_CHECK).await;
+            let now = progress_events.get();
+            quiet = if now == seen {
+                quiet + STALL_CHECK
+            } else {
+                Duration::ZERO
+            };
+            seen = now;
+        }
+    });
+    match select(transport.send(wire), watchdog).await {
+        Either::Left((outcome, _)) => outcome,
+        Either::Right(((), _)) => {
+            log::debug!(
+                "api: {} abandoned: no answer in time",
+                request.path_for_log()
+            );
+            Err(WireFailure::Timeout)
+        }
     }
 }

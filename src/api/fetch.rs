@@ -2,8 +2,9 @@
 
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
+use gloo::events::EventListener;
 use gloo::net::http::{Method as GlooMethod, RequestBuilder};
-use web_sys::RequestCredentials;
+use web_sys::{AbortController, RequestCredentials};
 
 use super::transport::{Body, Method, Transport, WireFailure, WireRequest, WireResponse};
 
@@ -21,10 +22,21 @@ impl Transport for FetchTransport {
                 Method::Get => GlooMethod::GET,
                 Method::Post => GlooMethod::POST,
             };
+            // Our own controller: dropping this future (a timeout) aborts the fetch, and the
+            // caller's signal, when there is one, aborts it too.
+            let controller = AbortController::new().map_err(|_| WireFailure::Network)?;
+            let _on_caller_abort = request.abort.as_ref().map(|signal| {
+                let controller = controller.clone();
+                EventListener::once(signal, "abort", move |_| controller.abort())
+            });
+            let mut guard = AbortOnDrop {
+                controller: controller.clone(),
+                finished: false,
+            };
             let mut builder = RequestBuilder::new(&request.url)
                 .method(method)
                 .credentials(RequestCredentials::Include)
-                .abort_signal(request.abort.as_ref());
+                .abort_signal(Some(&controller.signal()));
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
@@ -45,6 +57,7 @@ impl Transport for FetchTransport {
                 .binary()
                 .await
                 .map_err(|_| aborted_or_network(request.abort.as_ref()))?;
+            guard.finished = true;
             Ok(WireResponse {
                 status: response.status(),
                 content_type: headers.get("content-type"),
@@ -62,5 +75,19 @@ fn aborted_or_network(signal: Option<&web_sys::AbortSignal>) -> WireFailure {
         WireFailure::Aborted
     } else {
         WireFailure::Network
+    }
+}
+
+/// Aborts the fetch when its future is dropped before the answer was read.
+struct AbortOnDrop {
+    controller: AbortController,
+    finished: bool,
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.controller.abort();
+        }
     }
 }

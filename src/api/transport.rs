@@ -68,6 +68,8 @@ pub enum WireFailure {
     Network,
     /// The caller aborted it.
     Aborted,
+    /// No answer in time (the request was abandoned and aborted).
+    Timeout,
 }
 
 /// Sends a request and reads the whole answer.
