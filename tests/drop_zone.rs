@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde_json::json;
+use support::dom::*;
 use support::*;
 use trustyconvert_web::components::app::{App, AppProps};
 use trustyconvert_web::components::drop_zone::{DropZone, DropZoneProps};
@@ -17,34 +18,6 @@ use wasm_bindgen_test::*;
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn file(name: &str, content: &str) -> web_sys::File {
-    let parts = js_sys::Array::of1(&content.into());
-    web_sys::File::new_with_str_sequence(&parts, name).expect("a file")
-}
-
-fn drag_event(kind: &str, transfer: &web_sys::DataTransfer) -> web_sys::DragEvent {
-    let init = web_sys::DragEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_data_transfer(Some(transfer));
-    web_sys::DragEvent::new_with_event_init_dict(kind, &init).expect("a drag event")
-}
-
-fn key_event(key: &str) -> web_sys::KeyboardEvent {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key")
-}
-
-fn find(root: &web_sys::Element, css: &str) -> web_sys::Element {
-    root.query_selector(css)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no {css} in {}", root.inner_html()))
-}
 
 fn mount_zone(received: Rc<RefCell<Vec<String>>>) -> (web_sys::Element, yew::AppHandle<DropZone>) {
     let root = mount_point();
@@ -67,11 +40,7 @@ async fn a_dropped_file_is_handed_over() {
     settle().await;
     let zone = find(&root, "[data-testid=dropzone]");
 
-    let transfer = web_sys::DataTransfer::new().expect("a DataTransfer");
-    transfer
-        .items()
-        .add_with_file(&file("photo.png", "not really a png"))
-        .expect("added");
+    let transfer = transfer_of(&file("photo.png", "not really a png"));
     let over = drag_event("dragover", &transfer);
     zone.dispatch_event(&over).expect("dragover");
     assert!(over.default_prevented(), "dragover must allow the drop");
@@ -135,6 +104,7 @@ async fn enter_and_space_open_the_file_picker() {
     root.remove();
 }
 
+/// `/session/init` and a catalog of PNG and JPEG up to 16 bytes; anything else is a 500.
 fn server_with_formats() -> Rc<ScriptedServer> {
     ScriptedServer::new(|request| {
         if request.url.ends_with("/session/init") {
@@ -155,8 +125,8 @@ fn server_with_formats() -> Rc<ScriptedServer> {
     })
 }
 
-#[wasm_bindgen_test]
-async fn a_refused_file_says_why_and_sends_nothing() {
+/// Mounts the app against `server_with_formats` and waits for its catalog.
+async fn mount_app() -> (Rc<ScriptedServer>, web_sys::Element, yew::AppHandle<App>) {
     clear_csrf_cookie();
     let server = server_with_formats();
     let root = mount_point();
@@ -165,8 +135,18 @@ async fn a_refused_file_says_why_and_sends_nothing() {
         transport: Some(server.as_override()),
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    settle().await;
-    settle().await;
+    for _ in 0..20 {
+        settle().await;
+        if text_of(&root, "#dropzone-hint").contains("PNG") {
+            break;
+        }
+    }
+    (server, root, app)
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_file_says_why_and_sends_nothing() {
+    let (server, root, app) = mount_app().await;
     let hint = find(&root, "#dropzone-hint")
         .text_content()
         .unwrap_or_default();
@@ -183,14 +163,7 @@ async fn a_refused_file_says_why_and_sends_nothing() {
             "limit for PNG files is 16 bytes",
         ),
     ] {
-        let transfer = web_sys::DataTransfer::new().expect("a DataTransfer");
-        transfer
-            .items()
-            .add_with_file(&file(name, content))
-            .expect("added");
-        let zone = find(&root, "[data-testid=dropzone]");
-        zone.dispatch_event(&drag_event("drop", &transfer))
-            .expect("drop");
+        drop_file(&root, &file(name, content));
         settle().await;
         let rejection = find(&root, "[data-testid=file-rejection]");
         assert_eq!(rejection.get_attribute("role").as_deref(), Some("alert"));
@@ -199,6 +172,76 @@ async fn a_refused_file_says_why_and_sends_nothing() {
     }
     settle().await;
     assert_eq!(server.count("/upload"), 0, "nothing was sent");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_second_file_keeps_the_first() {
+    let (server, root, app) = mount_app().await;
+    drop_file(&root, &file("photo.png", "png"));
+    wait_for_state(&root, "chosen").await;
+
+    drop_file(&root, &file("setup.exe", "MZ"));
+    settle().await;
+    let rejection = text_of(&root, "[data-testid=file-rejection]");
+    assert!(rejection.contains("Accepted types"), "{rejection}");
+    assert_eq!(panel_state(&root), "chosen", "the first file's job stays");
+    let name = text_of(&root, "[data-testid=file-name]");
+    assert_eq!(name, "photo.png", "the first file is still held");
+    assert!(query(&root, "[data-testid=convert]").is_some());
+
+    // An accepted file then replaces it, and the refusal goes.
+    drop_file(&root, &file("other.png", "png"));
+    settle().await;
+    assert_eq!(text_of(&root, "[data-testid=file-name]"), "other.png");
+    assert!(query(&root, "[data-testid=file-rejection]").is_none());
+    assert_eq!(server.count("/upload"), 0, "nothing was sent");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn choosing_a_file_by_keyboard_keeps_focus_in_the_panel() {
+    let (_server, root, app) = mount_app().await;
+    let zone: web_sys::HtmlElement = find(&root, "[data-testid=dropzone]").unchecked_into();
+    zone.focus().expect("focused");
+    // Enter opens the picker (stopped here: a test cannot use the system dialog)…
+    let input = find(&root, "[data-testid=file-input]");
+    let _picker = gloo::events::EventListener::new_with_options(
+        &input,
+        "click",
+        gloo::events::EventListenerOptions::enable_prevent_default(),
+        |event| event.prevent_default(),
+    );
+    zone.dispatch_event(&key_event("Enter")).expect("keydown");
+    // …and the person picks a file in it.
+    pick_file(&root, &file("photo.png", "png"));
+    wait_for_state(&root, "chosen").await;
+    settle().await;
+
+    let document = gloo::utils::document();
+    let active = document.active_element().expect("something has focus");
+    let panel = find(&root, "[data-testid=conversion-panel]");
+    assert!(
+        panel.contains(Some(&active)),
+        "focus fell out of the panel to {}",
+        active.outer_html()
+    );
+
+    // Convert goes with its step (here the upload fails): focus follows to the next heading.
+    let convert: web_sys::HtmlElement = find(&root, "[data-testid=convert]").unchecked_into();
+    convert.focus().expect("focused");
+    convert.click();
+    wait_for_state(&root, "failed").await;
+    settle().await;
+    let active = document.active_element().expect("something has focus");
+    assert_eq!(
+        active.text_content().as_deref(),
+        Some("The conversion did not work"),
+        "focus is on {}",
+        active.outer_html()
+    );
     app.destroy();
     root.remove();
 }

@@ -1,5 +1,6 @@
-//! The toasts in the browser: a live region that is always there, one toast per event however
-//! often it is reported, errors as alerts with their reference and a Copy button.
+//! The toasts in the browser: live regions that are always there (errors assertive, the rest
+//! polite), one toast per event however often it is reported, errors with their reference and a
+//! Copy button, and a repeated toast that stays its full time from the latest report.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -7,10 +8,11 @@ mod support;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use support::dom::all;
 use support::*;
 use trustyconvert_core::{ApiError, ApiErrorKind};
 use trustyconvert_web::components::toasts::Toasts;
-use trustyconvert_web::toast::{ToastService, ToastStore};
+use trustyconvert_web::toast::{ToastService, ToastStore, ToastTone};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
@@ -46,14 +48,6 @@ fn Harness(props: &HarnessProps) -> Html {
     }
 }
 
-fn all(root: &web_sys::Element, css: &str) -> Vec<web_sys::Element> {
-    let list = root.query_selector_all(css).expect("a selector");
-    (0..list.length())
-        .filter_map(|i| list.get(i))
-        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
-        .collect()
-}
-
 fn rate_limited() -> ApiError {
     ApiError::new(ApiErrorKind::RateLimited {
         retry_after_secs: Some(7),
@@ -63,12 +57,19 @@ fn rate_limited() -> ApiError {
 }
 
 #[wasm_bindgen_test]
-async fn one_toast_per_event_in_a_polite_live_region() {
+async fn one_toast_per_event_in_the_live_region_that_fits_it() {
     let (root, handle, service) = mount().await;
-    let region = all(&root, "[data-testid=toasts]");
-    assert_eq!(region.len(), 1, "the live region exists before any toast");
+    assert_eq!(all(&root, "[data-testid=toasts]").len(), 1);
+    let alerts = all(&root, "[data-testid=toasts-alerts]");
+    let polite = all(&root, "[data-testid=toasts-polite]");
     assert_eq!(
-        region[0].get_attribute("aria-live").as_deref(),
+        (alerts.len(), polite.len()),
+        (1, 1),
+        "both live regions exist before any toast"
+    );
+    assert_eq!(alerts[0].get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(
+        polite[0].get_attribute("aria-live").as_deref(),
         Some("polite")
     );
     assert!(all(&root, "[data-testid=toast]").is_empty());
@@ -81,18 +82,23 @@ async fn one_toast_per_event_in_a_polite_live_region() {
     assert_eq!(toasts.len(), 2, "the same error twice is one toast");
 
     let error = &toasts[0];
-    assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+    assert!(
+        alerts[0].contains(Some(error)),
+        "an error is announced assertively"
+    );
+    assert_eq!(
+        error.get_attribute("role"),
+        None,
+        "not an alert inside the alert region: that would announce it twice"
+    );
     let text = error.text_content().unwrap_or_default();
     assert!(text.contains("wait 7 seconds"), "429 says how long: {text}");
     assert!(text.contains("c-429-abc"), "the reference: {text}");
     assert_eq!(all(error, "[data-testid=copy-reference]").len(), 1);
 
     let info = &toasts[1];
-    assert_eq!(
-        info.get_attribute("role"),
-        None,
-        "non-errors are polite, not alerts"
-    );
+    assert!(polite[0].contains(Some(info)), "non-errors are polite");
+    assert_eq!(info.get_attribute("role"), None);
     assert!(all(info, "[data-testid=copy-reference]").is_empty());
 
     // Dismissing removes exactly that toast.
@@ -134,6 +140,31 @@ async fn the_copy_button_answers() {
     assert!(label == "Copied" || label == "Copy failed", "{label}");
     handle.destroy();
     root.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_timer_from_an_earlier_report_leaves_a_repeated_toast() {
+    let mut store = ToastStore::default();
+    let id = store.push(ToastTone::Info, "Cancelled.".to_owned(), None);
+    let first = store.stamp_of(id).expect("shown");
+    // Reported again before its timer ran out: the same toast, a fresh stamp.
+    assert_eq!(
+        store.push(ToastTone::Info, "Cancelled.".to_owned(), None),
+        id
+    );
+    let second = store.stamp_of(id).expect("shown");
+    assert_ne!(first, second);
+    store.expire(id, first);
+    assert_eq!(
+        store.toasts.len(),
+        1,
+        "the first timer must not cut it short"
+    );
+    store.expire(id, second);
+    assert!(
+        store.toasts.is_empty(),
+        "the latest report's timer removes it"
+    );
 }
 
 /// Mounts the toasts under their own store root and returns the service bound to it.

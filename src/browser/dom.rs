@@ -1,4 +1,4 @@
-//! Document lookups the app needs at start-up.
+//! Document lookups (meta tags, the URL, connectivity) and keyboard focus.
 
 use wasm_bindgen::JsCast;
 
@@ -30,4 +30,25 @@ pub fn query_string() -> String {
     web_sys::window()
         .and_then(|window| window.location().search().ok())
         .unwrap_or_default()
+}
+
+/// Moves keyboard focus to `element` (a heading needs `tabindex="-1"` to take it).
+pub fn focus(element: &web_sys::Element) {
+    if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
+        // Focusing cannot fail in a way the person would notice more than the lost focus.
+        let _ = element.focus();
+    }
+}
+
+/// Whether focus is nowhere: no focused element, or the page's body (where the browser puts
+/// focus when the focused element is removed).
+pub fn focus_is_lost() -> bool {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return false;
+    };
+    match (document.active_element(), document.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *body.as_ref(),
+        (Some(_), None) => false,
+    }
 }

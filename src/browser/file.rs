@@ -38,3 +38,18 @@ pub fn size_of(file: &web_sys::File) -> u64 {
         0
     }
 }
+
+/// The file's name as the person's system gave it.
+pub fn name_of(file: &web_sys::File) -> String {
+    file.name()
+}
+
+/// The browser's MIME type for the file (empty when it does not know one).
+pub fn mime_of(file: &web_sys::File) -> String {
+    file.type_()
+}
+
+/// Opens the system's file picker for `input`.
+pub fn open_picker(input: &web_sys::HtmlInputElement) {
+    input.click();
+}

@@ -1,7 +1,7 @@
 //! The main area: choose a file, pick the target, convert, follow progress, download. Thin: the
 //! state is in `ConversionStore`, the steps in `ConversionFlow`, the rules in the core.
 
-use trustyconvert_core::{human_size, FormatCatalog, JobState, DEFAULT_MAX_UPLOAD_BYTES};
+use trustyconvert_core::{human_size, FormatCatalog, JobState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yewdux::use_store_value;
@@ -10,8 +10,9 @@ use super::download_panel::DownloadPanel;
 use super::drop_zone::DropZone;
 use super::failure_notice::FailureNotice;
 use super::file_summary::FileSummary;
-use super::job_progress::JobProgress;
+use super::job_progress::{status_text, JobProgress};
 use super::target_picker::TargetPicker;
+use crate::browser;
 use crate::conversion::{
     use_conversion_flow, use_formats, use_online, ConversionStore, FormatsState,
 };
@@ -20,19 +21,11 @@ use crate::session::{use_session, SessionPhase};
 /// "PNG, JPEG, … up to 100 MB", or what is happening to the list.
 fn hint(formats: &FormatsState, catalog: &FormatCatalog) -> String {
     match formats {
-        FormatsState::Loaded(_) => {
-            let limit = catalog
-                .converters()
-                .iter()
-                .filter_map(|converter| converter.max_size)
-                .max()
-                .unwrap_or(DEFAULT_MAX_UPLOAD_BYTES);
-            format!(
-                "{}. Up to {}.",
-                catalog.accepted_labels().join(", "),
-                human_size(limit)
-            )
-        }
+        FormatsState::Loaded(_) => format!(
+            "{}. Up to {}.",
+            catalog.accepted_labels().join(", "),
+            human_size(catalog.largest_upload())
+        ),
         FormatsState::Failed(_) => "The list of formats could not be loaded.".to_owned(),
         FormatsState::NotLoaded | FormatsState::Loading => {
             "Loading the supported formats…".to_owned()
@@ -47,6 +40,7 @@ pub fn ConversionPanel() -> Html {
     let store = use_store_value::<ConversionStore>();
     let online = use_online();
     let session = use_session();
+    let headings = use_step_headings(state_name(&store.job));
 
     {
         // Closing the session deleted the job on the server; keep only the file.
@@ -122,7 +116,7 @@ pub fn ConversionPanel() -> Html {
             let mime = store
                 .file
                 .as_ref()
-                .map(|file| AttrValue::from(file.type_()));
+                .map(|file| AttrValue::from(browser::file::mime_of(file)));
             let convert_label = match (online, target) {
                 (false, _) => "Offline: connect to convert".to_owned(),
                 (true, Some(target)) => {
@@ -132,6 +126,7 @@ pub fn ConversionPanel() -> Html {
             };
             html! {
                 <>
+                    <h2 class="step-title" tabindex="-1" ref={headings.chosen.clone()}>{ "Ready to convert" }</h2>
                     <FileSummary file={file.clone()} {mime} />
                     <TargetPicker {targets} selected={target.clone().map(AttrValue::from)} on_change={on_target} />
                     <div class="actions">
@@ -152,13 +147,14 @@ pub fn ConversionPanel() -> Html {
                     if let Some(plan) = job.plan() {
                         <FileSummary file={plan.file.clone()} />
                     }
-                    <JobProgress job={job.clone()} on_cancel={cancel} />
+                    <JobProgress job={job.clone()} on_cancel={cancel} heading={headings.progress.clone()} />
                 </>
             }
         }
         job @ JobState::Completed { .. } => html! {
             <DownloadPanel job={job.clone()} pending={store.download_pending} {online}
-                downloads_started={store.downloads_started} on_download={download} on_reset={reset} />
+                downloads_started={store.downloads_started} on_download={download} on_reset={reset}
+                heading={headings.done.clone()} />
         },
         job @ JobState::Failed { plan, .. } => html! {
             <>
@@ -167,7 +163,7 @@ pub fn ConversionPanel() -> Html {
                     <FileSummary file={plan.file.clone()} />
                 }
                 <FailureNotice job={job.clone()} {online} retry_not_before={store.retry_not_before}
-                    on_retry={retry} on_reset={reset} />
+                    on_retry={retry} on_reset={reset} heading={headings.failed.clone()} />
                 if plan.is_none() { { drop_zone(false) } }
             </>
         },
@@ -176,7 +172,11 @@ pub fn ConversionPanel() -> Html {
     html! {
         <section class="panel conversion-panel" aria-labelledby="convert-title" data-testid="conversion-panel"
             data-state={state_name(&store.job)}>
-            <h1 id="convert-title" class="panel-title">{ "Convert a file" }</h1>
+            <h1 id="convert-title" class="panel-title" tabindex="-1" ref={headings.idle.clone()}>{ "Convert a file" }</h1>
+            // Always in the page, so what a running job is doing is announced as it changes.
+            <p class="visually-hidden" role="status" data-testid="job-status">
+                { status_text(&store.job).unwrap_or_default() }
+            </p>
             { formats_notice }
             { body }
         </section>
@@ -193,4 +193,49 @@ fn state_name(job: &JobState) -> &'static str {
         JobState::Completed { .. } => "completed",
         JobState::Failed { .. } => "failed",
     }
+}
+
+/// The heading of each step, where focus goes when the step changes.
+#[derive(Clone, Default)]
+struct StepHeadings {
+    idle: NodeRef,
+    chosen: NodeRef,
+    progress: NodeRef,
+    done: NodeRef,
+    failed: NodeRef,
+}
+
+impl StepHeadings {
+    fn for_state(&self, state: &str) -> &NodeRef {
+        match state {
+            "chosen" => &self.chosen,
+            "uploading" | "converting" => &self.progress,
+            "completed" => &self.done,
+            "failed" => &self.failed,
+            _ => &self.idle,
+        }
+    }
+}
+
+/// When the step changes, the control that had focus (Convert, Cancel, Try again…) is usually
+/// gone with its step and focus falls to the page's body: it moves to the new step's heading,
+/// so keyboard and screen-reader users continue from there. Focus that is still somewhere
+/// (the Cancel button across upload → conversion, the header) is left alone, and so is the
+/// first render: nothing was lost at page load.
+#[hook]
+fn use_step_headings(state: &'static str) -> StepHeadings {
+    let headings = use_memo((), |_| StepHeadings::default());
+    let previous = use_mut_ref(|| None::<&'static str>);
+    {
+        let headings = headings.clone();
+        use_effect_with(state, move |state| {
+            let changed = previous.borrow_mut().replace(*state).is_some();
+            if changed && browser::dom::focus_is_lost() {
+                if let Some(heading) = headings.for_state(state).cast::<web_sys::Element>() {
+                    browser::dom::focus(&heading);
+                }
+            }
+        });
+    }
+    (*headings).clone()
 }

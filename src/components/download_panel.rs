@@ -12,6 +12,9 @@ pub struct DownloadPanelProps {
     pub downloads_started: u32,
     pub on_download: Callback<()>,
     pub on_reset: Callback<()>,
+    /// On the step's heading, so the panel can move focus there when the step changes.
+    #[prop_or_default]
+    pub heading: NodeRef,
 }
 
 #[component]
@@ -40,7 +43,7 @@ pub fn DownloadPanel(props: &DownloadPanelProps) -> Html {
     };
     html! {
         <div class="result" data-testid="result">
-            <h2 class="step-title">
+            <h2 class="step-title" tabindex="-1" ref={props.heading.clone()}>
                 <span class="done-mark" aria-hidden="true">{ "✓" }</span>
                 { "Your file is ready" }
             </h2>

@@ -36,7 +36,7 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
                 return;
             }
             if let Some(input) = input.cast::<HtmlInputElement>() {
-                input.click();
+                file::open_picker(&input);
             }
         }
     };

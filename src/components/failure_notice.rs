@@ -2,10 +2,16 @@
 //! When the server asked to wait (`Retry-After`), "Try again" counts down and comes back by
 //! itself, so the person knows when a retry can work instead of meeting the same 429.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo::timers::callback::Interval;
 use trustyconvert_core::conversion::recovery::seconds_left;
 use trustyconvert_core::{JobFailure, JobState};
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
+
+use crate::browser::clock;
 
 /// How often the countdown looks at the clock (it re-renders only when the seconds change).
 const COUNTDOWN_TICK_MS: u32 = 250;
@@ -19,6 +25,9 @@ pub struct FailureNoticeProps {
     pub retry_not_before: Option<f64>,
     pub on_retry: Callback<()>,
     pub on_reset: Callback<()>,
+    /// On the step's heading, so the panel can move focus there when the step changes.
+    #[prop_or_default]
+    pub heading: NodeRef,
 }
 
 #[component]
@@ -42,7 +51,7 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
     html! {
         // The toast announces the failure; this stays on the page without announcing it twice.
         <div class="failure" data-testid="failure">
-            <h2 class="step-title">{ failure.title() }</h2>
+            <h2 class="step-title" tabindex="-1" ref={props.heading.clone()}>{ failure.title() }</h2>
             <p class="failure-message" data-testid="failure-message">{ failure.user_message() }</p>
             if let Some(reference) = reference {
                 <p class="reference">{ reference }</p>
@@ -62,21 +71,33 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
     }
 }
 
-/// Whole seconds left until `not_before` (0 without one), kept current by a ticking clock.
+/// Whole seconds left until `not_before` (0 without one), kept current by a ticking clock that
+/// stops once the wait is over (nothing changes after 0, so nothing need wake the page).
 #[hook]
 fn use_countdown(not_before: Option<f64>) -> u32 {
-    let left = use_state_eq(|| not_before.map_or(0, |at| seconds_left(at, js_sys::Date::now())));
+    let left = use_state_eq(|| not_before.map_or(0, |at| seconds_left(at, clock::now_ms())));
     {
         let left = left.clone();
         use_effect_with(not_before, move |at| {
             let at = *at;
-            left.set(at.map_or(0, |at| seconds_left(at, js_sys::Date::now())));
-            let interval = at.map(|at| {
-                Interval::new(COUNTDOWN_TICK_MS, move || {
-                    left.set(seconds_left(at, js_sys::Date::now()));
-                })
-            });
-            move || drop(interval)
+            let now = at.map_or(0, |at| seconds_left(at, clock::now_ms()));
+            left.set(now);
+            let ticking: Rc<RefCell<Option<Interval>>> = Rc::new(RefCell::new(None));
+            if let (Some(at), true) = (at, now > 0) {
+                let handle = Rc::clone(&ticking);
+                *ticking.borrow_mut() = Some(Interval::new(COUNTDOWN_TICK_MS, move || {
+                    let now = seconds_left(at, clock::now_ms());
+                    left.set(now);
+                    if now == 0 {
+                        // Dropped after this tick returns: a timer freed inside its own
+                        // callback would free the closure that is running.
+                        if let Some(interval) = handle.borrow_mut().take() {
+                            spawn_local(async move { drop(interval) });
+                        }
+                    }
+                }));
+            }
+            move || drop(ticking.borrow_mut().take())
         });
     }
     *left

@@ -10,6 +10,24 @@ use super::progress_bar::ProgressBar;
 pub struct JobProgressProps {
     pub job: JobState,
     pub on_cancel: Callback<()>,
+    /// On the step's heading, so the panel can move focus there when the step changes.
+    #[prop_or_default]
+    pub heading: NodeRef,
+}
+
+/// What a running job is doing, in words ("Converting to JPEG…"); None when it is not running.
+/// The heading shows it; the panel's status region announces it.
+pub fn status_text(job: &JobState) -> Option<String> {
+    let target = job
+        .plan()
+        .map(|plan| target_label(&plan.target))
+        .unwrap_or_default();
+    match job {
+        JobState::Uploading { .. } => Some("Uploading…".to_owned()),
+        JobState::Uploaded { .. } => Some(format!("Starting the conversion to {target}…")),
+        JobState::Converting { .. } => Some(format!("Converting to {target}…")),
+        _ => None,
+    }
 }
 
 #[component]
@@ -18,23 +36,17 @@ pub fn JobProgress(props: &JobProgressProps) -> Html {
         let on_cancel = props.on_cancel.clone();
         Callback::from(move |_| on_cancel.emit(()))
     };
-    let target = props
-        .job
-        .plan()
-        .map(|plan| target_label(&plan.target))
-        .unwrap_or_default();
-    let (title, bar) = match &props.job {
-        JobState::Uploading { sent, total, .. } => (
-            "Uploading…".to_owned(),
-            html! {
+    let Some(title) = status_text(&props.job) else {
+        return html! {};
+    };
+    let bar = match &props.job {
+        JobState::Uploading { sent, total, .. } => html! {
                 <ProgressBar value={props.job.upload_percent()} label="Upload progress"
                     text={AttrValue::from(upload_progress_text(*sent, *total))} testid="upload-progress" />
-            },
-        ),
-        JobState::Uploaded { .. } => (
-            format!("Starting the conversion to {target}…"),
-            html! { <ProgressBar value={None::<u8>} label="Conversion progress" testid="convert-progress" /> },
-        ),
+        },
+        JobState::Uploaded { .. } => html! {
+            <ProgressBar value={None::<u8>} label="Conversion progress" testid="convert-progress" />
+        },
         JobState::Converting {
             progress, queued, ..
         } => {
@@ -43,19 +55,17 @@ pub fn JobProgress(props: &JobProgressProps) -> Html {
                 (false, Some(percent)) => format!("{percent}%"),
                 (false, None) => "Working…".to_owned(),
             };
-            (
-                format!("Converting to {target}…"),
-                html! {
-                    <ProgressBar value={*progress} label="Conversion progress"
-                        text={AttrValue::from(text)} testid="convert-progress" />
-                },
-            )
+            html! {
+                <ProgressBar value={*progress} label="Conversion progress"
+                    text={AttrValue::from(text)} testid="convert-progress" />
+            }
         }
         _ => return html! {},
     };
     html! {
         <div class="job-progress" data-testid="job-progress">
-            <h2 class="step-title" role="status">{ title }</h2>
+            // Not a live region itself: that would lose the heading; the panel announces it.
+            <h2 class="step-title" tabindex="-1" ref={props.heading.clone()}>{ title }</h2>
             { bar }
             <div class="actions">
                 <button type="button" class="button button-quiet" onclick={cancel} data-testid="cancel">

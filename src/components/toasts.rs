@@ -1,4 +1,6 @@
-//! The toasts: a polite live region, errors as alerts with their reference and a Copy button.
+//! The toasts: one region with two live parts, so each toast is announced once and as urgently
+//! as it deserves: errors in an assertive part (`role=alert`) with their reference and a Copy
+//! button, everything else in a polite part.
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -11,12 +13,19 @@ use crate::toast::{Toast, ToastService, ToastStore, ToastTone};
 pub fn Toasts() -> Html {
     let store = use_store_value::<ToastStore>();
     let service = ToastService::new(use_dispatch::<ToastStore>());
-    html! {
-        // Always in the DOM, so screen readers hear what is added to it.
-        <section class="toasts" aria-live="polite" aria-label="Notifications" data-testid="toasts">
-            { for store.toasts.iter().map(|toast| html! {
+    let list = |errors: bool| {
+        html! {
+            { for store.toasts.iter().filter(|toast| (toast.tone == ToastTone::Error) == errors).map(|toast| html! {
                 <ToastItem key={toast.id} toast={toast.clone()} service={service.clone()} />
             }) }
+        }
+    };
+    html! {
+        // Both parts always in the DOM, so screen readers hear what is added to them. The
+        // toasts themselves carry no role: inside a live region that would announce them twice.
+        <section class="toasts" aria-label="Notifications" data-testid="toasts">
+            <div class="toasts-list" role="alert" data-testid="toasts-alerts">{ list(true) }</div>
+            <div class="toasts-list" aria-live="polite" data-testid="toasts-polite">{ list(false) }</div>
         </section>
     }
 }
@@ -35,10 +44,10 @@ fn ToastItem(props: &ToastItemProps) -> Html {
         let (service, id) = (props.service.clone(), toast.id);
         Callback::from(move |_: MouseEvent| service.dismiss(id))
     };
-    let (class, role) = match toast.tone {
-        ToastTone::Info => ("toast toast-info", None),
-        ToastTone::Success => ("toast toast-success", None),
-        ToastTone::Error => ("toast toast-error", Some("alert")),
+    let class = match toast.tone {
+        ToastTone::Info => "toast toast-info",
+        ToastTone::Success => "toast toast-success",
+        ToastTone::Error => "toast toast-error",
     };
     let reference = toast.correlation_id.clone().map(|id| {
         let copy = {
@@ -62,7 +71,7 @@ fn ToastItem(props: &ToastItemProps) -> Html {
         }
     });
     html! {
-        <div {class} {role} data-testid="toast">
+        <div {class} data-testid="toast">
             <div class="toast-body">
                 <p class="toast-message">{ toast.message.clone() }</p>
                 { for reference }

@@ -1,7 +1,8 @@
 //! `ConversionFlow`: runs one conversion for the person: choose a file (validated before anything
 //! is sent), upload it with progress, convert, poll, and download with a fresh token per click.
 //! When the session is replaced mid-way, the job is redone from the `File` the page still holds;
-//! after a failure, "Try again" resumes the job the server holds rather than sending it again.
+//! after a failure or a cancel while converting, starting again resumes the job the server holds
+//! rather than sending it again.
 
 mod download;
 mod steps;
@@ -10,8 +11,8 @@ use std::rc::Rc;
 
 use trustyconvert_core::conversion::recovery::{retry_not_before_ms, seconds_left};
 use trustyconvert_core::{
-    after_failure, target_label, validate_file, AfterFailure, ApiError, ApiErrorKind,
-    FormatCatalog, JobEvent, JobFailure, JobId, JobSession, JobState, ValidatedFile,
+    after_failure, validate_file, AfterFailure, ApiError, ApiErrorKind, FormatCatalog, JobEvent,
+    JobFailure, JobId, JobSession, JobState, ValidatedFile,
 };
 use wasm_bindgen_futures::spawn_local;
 use yewdux::Dispatch;
@@ -75,12 +76,13 @@ impl ConversionFlow {
     }
 
     /// Validates `file` against the catalog; an accepted file is held with its default target.
-    /// A refused one gets its message and sends nothing.
+    /// A refused one gets its message and sends nothing; a file already held stays, with its
+    /// job, so refusing a second file never costs the first.
     pub fn choose_file(&self, file: web_sys::File, catalog: &FormatCatalog) {
-        self.dismiss_failure_toast();
         let size = browser::file::size_of(&file);
-        match validate_file(&file.name(), size, catalog) {
+        match validate_file(&browser::file::name_of(&file), size, catalog) {
             Ok(valid) => {
+                self.dismiss_failure_toast();
                 let default = catalog
                     .default_target(&valid.extension)
                     .map(|target| target.send_as);
@@ -100,23 +102,43 @@ impl ConversionFlow {
                     store.retry_not_before = None;
                 });
             }
-            Err(rejection) => self.jobs.reduce_mut(|store| {
-                store.stop_current_run();
-                store.apply(JobEvent::Reset);
-                store.file = None;
-                store.rejection = Some(rejection.user_message());
-            }),
+            Err(rejection) => {
+                let message = rejection.user_message();
+                let held = self.jobs.get().file.is_some();
+                if !held {
+                    self.dismiss_failure_toast();
+                }
+                self.jobs.reduce_mut(|store| {
+                    if !held {
+                        store.stop_current_run();
+                        store.apply(JobEvent::Reset);
+                    }
+                    store.rejection = Some(message);
+                });
+            }
         }
     }
 
+    /// Another target: a job uploaded for the previous one cannot be resumed for this one.
     pub fn choose_target(&self, send_as: String) {
-        self.jobs
-            .reduce_mut(|store| store.apply(JobEvent::TargetChosen(send_as)));
+        self.jobs.reduce_mut(|store| {
+            let changed = !matches!(
+                &store.job,
+                JobState::FileChosen { target: Some(target), .. } if *target == send_as
+            );
+            if changed {
+                store.uploaded_job = None;
+            }
+            store.apply(JobEvent::TargetChosen(send_as));
+        });
     }
 
     /// Starts upload → convert → poll for the chosen file and target. Only from a chosen file:
     /// the job leaves that state before this returns, so a second click (a double click, two
-    /// clicks in one task, a repeated Enter) finds nothing to start and sends nothing.
+    /// clicks in one task, a repeated Enter) finds nothing to start and sends nothing. A job
+    /// already uploaded for this file and target in this session (a cancel while converting, a
+    /// failure) is resumed, not sent again: the server would refuse a second conversion while
+    /// that one still runs.
     pub fn start(&self) {
         if !matches!(
             self.jobs.get().job,
@@ -128,18 +150,18 @@ impl ConversionFlow {
             return;
         }
         self.dismiss_failure_toast();
-        let run = self.jobs.reduce_mut(|store| {
-            store.stop_current_run();
-            store.redos = 0;
-            store.run
-        });
-        let begun = self.begin_upload();
+        let resumable = self.resumable_job();
+        let run = self.jobs.reduce_mut(ConversionStore::begin_run);
+        let begun = match resumable {
+            Some(job_id) => self.begin_resume(job_id),
+            None => self.begin_upload(),
+        };
         spawn_local(self.clone().run(run, Some(begun), false));
     }
 
-    /// Retries after a failure, from the same file and target: from the job already uploaded
-    /// when there is one in this session, else from the file. Not before the server's
-    /// `Retry-After` has passed (the button counts down; this guards other callers).
+    /// Retries after a failure, from the same file and target (see `start`: the job already
+    /// uploaded in this session is resumed). Not before the server's `Retry-After` has passed
+    /// (the button counts down; this guards other callers).
     pub fn retry(&self) {
         let store = self.jobs.get();
         if !matches!(store.job, JobState::Failed { plan: Some(_), .. }) {
@@ -147,45 +169,38 @@ impl ConversionFlow {
         }
         if store
             .retry_not_before
-            .is_some_and(|not_before| seconds_left(not_before, js_sys::Date::now()) > 0)
+            .is_some_and(|not_before| seconds_left(not_before, browser::clock::now_ms()) > 0)
         {
             return;
         }
-        let current_epoch = self.client.session().store().epoch;
-        let resumable = store
-            .uploaded_job
-            .clone()
-            .filter(|_| store.job_epoch == Some(current_epoch));
-        self.dismiss_failure_toast();
         self.jobs.reduce_mut(|store| {
             store.retry_not_before = None;
             store.apply(JobEvent::Retry);
         });
-        match resumable {
-            Some(job_id) => {
-                let run = self.jobs.reduce_mut(|store| {
-                    store.stop_current_run();
-                    store.redos = 0;
-                    store.run
-                });
-                let begun = self.begin_resume(job_id);
-                spawn_local(self.clone().run(run, Some(begun), false));
-            }
-            None => self.start(),
-        }
+        self.start();
     }
 
     /// Stops the upload (aborting the request) or stops waiting for the conversion.
     pub fn cancel(&self) {
-        let was_busy = self.jobs.reduce_mut(|store| {
-            let busy = store.job.is_busy();
+        // Some(true): the upload was stopped; Some(false): the server holds the job already.
+        let stopped = self.jobs.reduce_mut(|store| {
+            let stopped = store
+                .job
+                .is_busy()
+                .then_some(matches!(store.job, JobState::Uploading { .. }));
             store.stop_current_run();
             store.apply(JobEvent::Cancelled);
-            busy
+            stopped
         });
-        if was_busy {
-            self.toasts
-                .info("Cancelled. Your file was not converted; you can start again.");
+        match stopped {
+            Some(true) => self
+                .toasts
+                .info("Cancelled. Your file was not converted; you can start again."),
+            // The server may well finish it: Convert resumes that job (see `start`).
+            Some(false) => self
+                .toasts
+                .info("Stopped waiting for the conversion. Convert again to pick it up."),
+            None => {}
         }
     }
 
@@ -206,9 +221,8 @@ impl ConversionFlow {
         self.jobs.reduce_mut(|store| {
             if store.job.is_busy() || matches!(store.job, JobState::Completed { .. }) {
                 store.stop_current_run();
-                store.apply(JobEvent::SessionChanged);
-                store.job_epoch = None;
             }
+            store.forget_server_job();
         });
     }
 
@@ -219,6 +233,16 @@ impl ConversionFlow {
         if let Some(id) = toast {
             self.toasts.dismiss(id);
         }
+    }
+
+    /// The job the server holds for the chosen file and target, when it is still in this session.
+    fn resumable_job(&self) -> Option<JobId> {
+        let store = self.jobs.get();
+        let current_epoch = self.client.session().store().epoch;
+        store
+            .uploaded_job
+            .clone()
+            .filter(|_| store.job_epoch == Some(current_epoch))
     }
 
     fn is_current(&self, run: u64) -> bool {
@@ -277,12 +301,7 @@ impl ConversionFlow {
             match after_failure(&error, self.job_session()) {
                 AfterFailure::RedoFromFile => {
                     log::info!("conversion: the session was replaced; redoing the job");
-                    self.jobs.reduce_mut(|store| {
-                        store.apply(JobEvent::SessionChanged);
-                        store.job_epoch = None;
-                        store.redos += 1;
-                        store.upload_abort = None;
-                    });
+                    self.jobs.reduce_mut(ConversionStore::redo_from_file);
                     self.toasts
                         .info("Your session was renewed. Converting your file again…");
                 }
@@ -290,7 +309,7 @@ impl ConversionFlow {
                 AfterFailure::Cancelled => return,
                 AfterFailure::Report => {
                     log::warn!("conversion: {error}");
-                    let not_before = retry_not_before_ms(&error, js_sys::Date::now());
+                    let not_before = retry_not_before_ms(&error, browser::clock::now_ms());
                     self.jobs.reduce_mut(|store| {
                         store.upload_abort = None;
                         store.retry_not_before = not_before;
@@ -333,14 +352,5 @@ impl ConversionFlow {
             .reduce_mut(|store| store.apply(JobEvent::ConversionQueued));
         self.wait_for_result(run, &job_id, &valid.name, &target)
             .await
-    }
-
-    /// "Converting to JPEG" for the current job.
-    pub fn target_label(&self) -> Option<String> {
-        self.jobs
-            .get()
-            .job
-            .plan()
-            .map(|plan| target_label(&plan.target))
     }
 }

@@ -10,7 +10,7 @@ use trustyconvert_core::conversion::recovery::poll_retry_delay_ms;
 use trustyconvert_core::{poll_interval_ms, ApiError, JobId, RemoteJobStatus, RemoteStatus};
 
 use crate::api::{endpoints, ApiClient};
-use crate::browser::visibility;
+use crate::browser::{clock, visibility};
 
 /// How polling ended.
 #[derive(Debug)]
@@ -31,7 +31,7 @@ pub async fn poll_until_done(
     mut on_status: impl FnMut(&RemoteJobStatus) -> bool,
     is_current: impl Fn() -> bool,
 ) -> PollEnd {
-    let started = js_sys::Date::now();
+    let started = clock::now_ms();
     let mut hidden_ms = 0.0;
     let mut answers = 0;
     let mut failures = 0;
@@ -43,7 +43,7 @@ pub async fn poll_until_done(
             return PollEnd::Stale;
         }
         // Time the page spent hidden does not count: the person was not waiting then.
-        if conversion_timed_out(started + hidden_ms, js_sys::Date::now()) {
+        if conversion_timed_out(started + hidden_ms, clock::now_ms()) {
             return PollEnd::TimedOut;
         }
         let status = match endpoints::job_status(client, job_id).await {
@@ -82,7 +82,7 @@ async fn wait_until_visible() -> f64 {
     if visibility::is_visible() {
         return 0.0;
     }
-    let since = js_sys::Date::now();
+    let since = clock::now_ms();
     let (sender, receiver) = oneshot::channel::<()>();
     let mut sender = Some(sender);
     let _listener = visibility::on_change(move |visible| {
@@ -96,5 +96,5 @@ async fn wait_until_visible() -> f64 {
     log::debug!("polling paused while the page is hidden");
     // A dropped listener (no document) ends the wait too.
     let _ = receiver.await;
-    js_sys::Date::now() - since
+    clock::now_ms() - since
 }

@@ -6,6 +6,8 @@
 use trustyconvert_core::{next_job_state, JobEvent, JobId, JobState, SessionEpoch};
 use yewdux::Store;
 
+use crate::browser::abort::AbortHandle;
+
 #[derive(Debug, Clone, PartialEq, Store)]
 pub struct ConversionStore {
     pub job: JobState,
@@ -16,7 +18,7 @@ pub struct ConversionStore {
     /// Increases with every start, cancel and reset: a run that sees another number stops.
     pub run: u64,
     /// Aborts the upload in flight.
-    pub upload_abort: Option<web_sys::AbortController>,
+    pub upload_abort: Option<AbortHandle>,
     /// The session epoch the upload succeeded in: another one means the job is gone.
     pub job_epoch: Option<SessionEpoch>,
     /// How often this job was redone after session changes.
@@ -25,8 +27,9 @@ pub struct ConversionStore {
     pub download_pending: bool,
     /// Downloads started for this result (each click is one).
     pub downloads_started: u32,
-    /// The job uploaded by the current run: a retry resumes from it (in the same session epoch)
-    /// instead of sending the file again.
+    /// The job uploaded for the file and target now chosen: starting again (a retry, or Convert
+    /// after a cancel) resumes it in the same session epoch instead of sending the file again,
+    /// which the server would refuse while that job still runs (one conversion per session).
     pub uploaded_job: Option<JobId>,
     /// The server asked to wait (`Retry-After`) until this time (ms since the epoch) before
     /// the next try; "Try again" counts down to it.
@@ -62,11 +65,36 @@ impl ConversionStore {
         self.job = next_job_state(state, event);
     }
 
-    /// Makes every run in progress stale and aborts an upload in flight.
+    /// Makes every run in progress stale and aborts an upload in flight. A download token
+    /// still on its way belongs to the stale run: it will be dropped, so nothing is pending.
     pub fn stop_current_run(&mut self) {
         self.run += 1;
-        if let Some(controller) = self.upload_abort.take() {
-            controller.abort();
+        self.download_pending = false;
+        if let Some(abort) = self.upload_abort.take() {
+            abort.abort();
         }
+    }
+
+    /// Stops whatever runs and begins a new run of a job the person started; returns its number.
+    pub fn begin_run(&mut self) -> u64 {
+        self.stop_current_run();
+        self.redos = 0;
+        self.run
+    }
+
+    /// The server's job is gone with its session (replaced or closed): back to the chosen file,
+    /// with nothing left to resume.
+    pub fn forget_server_job(&mut self) {
+        self.apply(JobEvent::SessionChanged);
+        self.job_epoch = None;
+        self.uploaded_job = None;
+        self.upload_abort = None;
+    }
+
+    /// The session was replaced under the job: forget the server's job and count one more redo
+    /// from the file (the core bounds how many).
+    pub fn redo_from_file(&mut self) {
+        self.forget_server_job();
+        self.redos += 1;
     }
 }

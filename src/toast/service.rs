@@ -50,14 +50,20 @@ impl ToastService {
         self.dispatch.reduce_mut(|store| store.dismiss(id));
     }
 
+    /// The same message pushed again stays `AUTO_DISMISS` from its latest push: each push arms
+    /// a timer for its own stamp, and only the latest one's can remove it.
     fn push_transient(&self, tone: ToastTone, message: String) {
-        let id = self
-            .dispatch
-            .reduce_mut(|store| store.push(tone, message, None));
+        let (id, stamp) = self.dispatch.reduce_mut(|store| {
+            let id = store.push(tone, message, None);
+            (id, store.stamp_of(id))
+        });
+        let Some(stamp) = stamp else {
+            return;
+        };
         let dispatch = self.dispatch.clone();
         spawn_local(async move {
             gloo::timers::future::sleep(AUTO_DISMISS).await;
-            dispatch.reduce_mut(|store| store.dismiss(id));
+            dispatch.reduce_mut(|store| store.expire(id, stamp));
         });
     }
 }

@@ -19,6 +19,9 @@ pub struct Toast {
     pub message: String,
     /// The server's correlation id, for support (shown with a Copy button).
     pub correlation_id: Option<String>,
+    /// Changes with every push of this toast: a dismissal timer armed for an earlier push sees
+    /// another stamp and leaves the toast to the newer push's timer.
+    pub stamp: u64,
 }
 
 /// Most toasts on screen at once; the oldest goes first.
@@ -28,20 +31,24 @@ pub const MAX_TOASTS: usize = 4;
 pub struct ToastStore {
     pub toasts: Vec<Toast>,
     next_id: u64,
+    next_stamp: u64,
 }
 
 impl ToastStore {
-    /// Adds a toast, or moves an identical one to the end; returns its id.
+    /// Adds a toast, or moves an identical one to the end with a fresh stamp; returns its id.
     pub fn push(
         &mut self,
         tone: ToastTone,
         message: String,
         correlation_id: Option<String>,
     ) -> u64 {
+        self.next_stamp += 1;
+        let stamp = self.next_stamp;
         if let Some(index) = self.toasts.iter().position(|toast| {
             toast.tone == tone && toast.message == message && toast.correlation_id == correlation_id
         }) {
-            let existing = self.toasts.remove(index);
+            let mut existing = self.toasts.remove(index);
+            existing.stamp = stamp;
             let id = existing.id;
             self.toasts.push(existing);
             return id;
@@ -53,6 +60,7 @@ impl ToastStore {
             tone,
             message,
             correlation_id,
+            stamp,
         });
         if self.toasts.len() > MAX_TOASTS {
             let excess = self.toasts.len() - MAX_TOASTS;
@@ -63,5 +71,20 @@ impl ToastStore {
 
     pub fn dismiss(&mut self, id: u64) {
         self.toasts.retain(|toast| toast.id != id);
+    }
+
+    /// The toast's current stamp (None once it is gone).
+    pub fn stamp_of(&self, id: u64) -> Option<u64> {
+        self.toasts
+            .iter()
+            .find(|toast| toast.id == id)
+            .map(|toast| toast.stamp)
+    }
+
+    /// A dismissal timer ran out: removes the toast only if it was not pushed again since the
+    /// timer was armed (then the newer push's own timer decides).
+    pub fn expire(&mut self, id: u64, stamp: u64) {
+        self.toasts
+            .retain(|toast| !(toast.id == id && toast.stamp == stamp));
     }
 }

@@ -2,6 +2,7 @@
 //! seam, cookie control, mounting, and letting Yew render.
 #![allow(dead_code)]
 
+pub mod dom;
 pub mod harness;
 
 use std::cell::RefCell;

@@ -267,6 +267,17 @@ impl FormatCatalog {
         formats.iter().map(|f| format_label(f)).collect()
     }
 
+    /// The largest file any converter takes, for the drop zone's "up to 100 MB": a converter
+    /// that names no `maxSize` takes up to `DEFAULT_MAX_UPLOAD_BYTES` (the server's limit), so it
+    /// counts as that rather than being left out. `DEFAULT_MAX_UPLOAD_BYTES` for an empty catalog.
+    pub fn largest_upload(&self) -> u64 {
+        self.converters
+            .iter()
+            .map(|c| c.max_size.unwrap_or(DEFAULT_MAX_UPLOAD_BYTES))
+            .max()
+            .unwrap_or(DEFAULT_MAX_UPLOAD_BYTES)
+    }
+
     /// The largest `maxSize` among converters accepting `ext`; `None` when none names one.
     pub fn max_size_for(&self, ext: &str) -> Option<u64> {
         let ext = canonical_format(ext)?;

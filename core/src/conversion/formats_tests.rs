@@ -181,6 +181,28 @@ fn max_size_is_the_largest_among_accepting_converters() {
 }
 
 #[test]
+fn the_largest_upload_counts_converters_without_a_limit_as_the_default() {
+    assert_eq!(catalog().largest_upload(), 209_715_200);
+    // Declared limits all below the default, plus one converter naming none: the default wins,
+    // since that converter takes files up to the server's own limit.
+    let mixed = FormatCatalog::from_data(&json!([
+        {"inputFormats": ["png"], "outputFormats": ["jpg"], "maxSize": 16},
+        {"inputFormats": ["csv"], "outputFormats": ["json"]}
+    ]))
+    .unwrap();
+    assert_eq!(mixed.largest_upload(), DEFAULT_MAX_UPLOAD_BYTES);
+    let only_small = FormatCatalog::from_data(&json!([
+        {"inputFormats": ["png"], "outputFormats": ["jpg"], "maxSize": 16}
+    ]))
+    .unwrap();
+    assert_eq!(only_small.largest_upload(), 16);
+    assert_eq!(
+        FormatCatalog::default().largest_upload(),
+        DEFAULT_MAX_UPLOAD_BYTES
+    );
+}
+
+#[test]
 fn format_names_are_canonicalised() {
     assert_eq!(canonical_format(" .JPEG ").as_deref(), Some("jpg"));
     assert_eq!(canonical_format("..tif").as_deref(), Some("tiff"));

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::progress::percent;
 use super::validate::ValidatedFile;
 use crate::api::error::{ApiError, ApiErrorKind};
 use crate::ids::JobId;
@@ -80,6 +81,9 @@ pub enum JobFailure {
     Conversion { message: Option<String> },
     /// It took longer than `CONVERSION_TIMEOUT_MS`.
     TimedOut,
+    /// The browser lacks what the upload needs (random ids, aborting requests): nothing was sent,
+    /// and trying again in this browser would fail the same way.
+    Unsupported { message: String },
 }
 
 impl JobFailure {
@@ -91,6 +95,7 @@ impl JobFailure {
                 ApiErrorKind::Validation { .. } | ApiErrorKind::TooLarge
             ),
             JobFailure::Conversion { .. } | JobFailure::TimedOut => true,
+            JobFailure::Unsupported { .. } => false,
         }
     }
 
@@ -103,6 +108,9 @@ impl JobFailure {
             ) {
                 return "Please wait a moment";
             }
+        }
+        if let JobFailure::Unsupported { .. } = self {
+            return "This browser cannot start the upload";
         }
         if self.is_worth_retrying() {
             "The conversion did not work"
@@ -123,6 +131,7 @@ impl JobFailure {
             JobFailure::TimedOut => {
                 "The conversion is taking too long. Please try again later.".to_owned()
             }
+            JobFailure::Unsupported { message } => message.clone(),
         }
     }
 }
@@ -198,6 +207,9 @@ pub enum JobEvent {
         sent: u64,
         total: u64,
     },
+    /// The upload is being sent again from its first byte (the API client re-sent it after a
+    /// CSRF or session recovery): progress starts over instead of staying at the old attempt's.
+    UploadRestarted,
     UploadFinished,
     ConversionQueued,
     StatusReported(RemoteJobStatus),
@@ -234,10 +246,7 @@ impl JobState {
     /// Upload progress as 0–100, for the progress bar.
     pub fn upload_percent(&self) -> Option<u8> {
         match self {
-            JobState::Uploading { sent, total, .. } if *total > 0 => {
-                Some(((u128::from(*sent) * 100) / u128::from(*total)).min(100) as u8)
-            }
-            JobState::Uploading { .. } => Some(0),
+            JobState::Uploading { sent, total, .. } => Some(percent(*sent, *total)),
             _ => None,
         }
     }
@@ -291,6 +300,20 @@ pub fn next(state: JobState, event: JobEvent) -> JobState {
                 total,
             }
         }
+        (
+            S::Uploading {
+                plan,
+                job_id,
+                total,
+                ..
+            },
+            E::UploadRestarted,
+        ) => S::Uploading {
+            plan,
+            job_id,
+            sent: 0,
+            total,
+        },
         (S::Uploading { plan, job_id, .. }, E::UploadFinished) => S::Uploaded { plan, job_id },
         (S::Uploaded { plan, job_id }, E::ConversionQueued) => S::Converting {
             plan,
@@ -318,6 +341,18 @@ pub fn next(state: JobState, event: JobEvent) -> JobState {
                 progress: r.progress,
                 queued: r.status == RemoteStatus::Queued,
             },
+        },
+        // The job could not even start (the browser lacks what the upload needs): say so
+        // rather than leaving the person at a Convert button that does nothing.
+        (
+            S::FileChosen {
+                file,
+                target: Some(target),
+            },
+            E::Failed(failure),
+        ) => S::Failed {
+            plan: Some(JobPlan { file, target }),
+            failure,
         },
         (state, E::Failed(failure)) if state.is_busy() || matches!(state, S::Completed { .. }) => {
             S::Failed {

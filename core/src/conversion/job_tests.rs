@@ -294,3 +294,65 @@ fn a_rate_limit_asks_to_wait_rather_than_reporting_a_failure() {
     assert!(limited.is_worth_retrying());
     assert_eq!(limited.title(), "Please wait a moment");
 }
+
+#[test]
+fn a_resent_upload_starts_its_progress_over() {
+    let mut events = to_converting();
+    events.truncate(4);
+    assert_eq!(run(events.clone()).upload_percent(), Some(50));
+    events.push(JobEvent::UploadRestarted);
+    let restarted = run(events.clone());
+    assert!(
+        matches!(
+            restarted,
+            JobState::Uploading {
+                sent: 0,
+                total: 1000,
+                ..
+            }
+        ),
+        "{restarted:?}"
+    );
+    assert_eq!(restarted.upload_percent(), Some(0));
+    events.push(JobEvent::UploadProgress {
+        sent: 200,
+        total: 1000,
+    });
+    assert_eq!(run(events).upload_percent(), Some(20), "rises again");
+    // Only an upload can start over.
+    let converting = run(to_converting());
+    assert_eq!(
+        next(converting.clone(), JobEvent::UploadRestarted),
+        converting
+    );
+}
+
+#[test]
+fn a_job_that_cannot_start_fails_visibly() {
+    let chosen = run(vec![
+        JobEvent::FileChosen(file()),
+        JobEvent::TargetChosen("jpg".into()),
+    ]);
+    let failure = JobFailure::Unsupported {
+        message: "This browser cannot make random ids.".into(),
+    };
+    assert_eq!(
+        next(chosen, JobEvent::Failed(failure.clone())),
+        JobState::Failed {
+            plan: Some(plan()),
+            failure: failure.clone()
+        }
+    );
+    assert!(!failure.is_worth_retrying(), "the same browser fails again");
+    assert_eq!(
+        failure.user_message(),
+        "This browser cannot make random ids."
+    );
+    assert_eq!(failure.title(), "This browser cannot start the upload");
+    // Without a target nothing was started, so nothing failed.
+    let no_target = run(vec![JobEvent::FileChosen(file())]);
+    assert_eq!(
+        next(no_target.clone(), JobEvent::Failed(failure)),
+        no_target
+    );
+}

@@ -18,6 +18,13 @@ pub fn percent(sent: u64, total: u64) -> u8 {
     ((u128::from(sent.min(total)) * 100) / u128::from(total)) as u8
 }
 
+/// Whether an upload progress report of `sent` bytes, after `previous_sent`, comes from a new
+/// attempt at the same upload (the API client sends it again after a CSRF or session recovery).
+/// A browser's progress never goes back within one request, so a drop can only mean that.
+pub fn upload_restarted(previous_sent: u64, sent: u64) -> bool {
+    sent < previous_sent
+}
+
 /// "3.1 MB of 20 MB (15%)", or "3.1 MB sent" when the total is unknown.
 pub fn upload_progress_text(sent: u64, total: u64) -> String {
     if total == 0 {
@@ -101,6 +108,15 @@ mod tests {
         );
         assert_eq!(upload_progress_text(2048, 0), "2 KB sent");
         assert_eq!(upload_progress_text(30, 20), "20 bytes of 20 bytes (100%)");
+    }
+
+    #[test]
+    fn progress_that_drops_is_a_new_attempt() {
+        assert!(upload_restarted(5_000, 0));
+        assert!(upload_restarted(5_000, 64));
+        assert!(!upload_restarted(5_000, 5_000), "a repeated report");
+        assert!(!upload_restarted(5_000, 6_000));
+        assert!(!upload_restarted(0, 0), "the first report");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! time (a second click while one is in flight does nothing), and a job gone with a replaced
 //! session redone from the file before the download.
 
-use trustyconvert_core::{after_failure, converted_file_name, AfterFailure, JobEvent, JobState};
+use trustyconvert_core::{after_failure, converted_file_name, AfterFailure, JobState};
 use wasm_bindgen_futures::spawn_local;
 
 use super::ConversionFlow;
@@ -11,9 +11,11 @@ use crate::browser;
 
 impl ConversionFlow {
     /// One click on Download: a fresh single-use token, then the browser downloads in place.
-    /// Errors leave the result, the file and the page as they are.
+    /// Errors leave the result, the file and the page as they are. A person who moved on while
+    /// the token was on its way (another file, "Convert another file") gets nothing of it.
     pub async fn download(&self) {
         let store = self.jobs.get();
+        let run = store.run;
         let JobState::Completed { job_id, plan, .. } = store.job.clone() else {
             return;
         };
@@ -22,6 +24,10 @@ impl ConversionFlow {
         }
         self.jobs.reduce_mut(|store| store.download_pending = true);
         let outcome = endpoints::download_token(&self.client, &job_id).await;
+        // Another run owns the store now: no download, no toast, no redo of its job.
+        if !self.is_current(run) {
+            return;
+        }
         self.jobs.reduce_mut(|store| store.download_pending = false);
         let error = match outcome {
             Ok(token) => {
@@ -44,9 +50,7 @@ impl ConversionFlow {
             AfterFailure::RedoFromFile => {
                 let run = self.jobs.reduce_mut(|store| {
                     store.stop_current_run();
-                    store.apply(JobEvent::SessionChanged);
-                    store.job_epoch = None;
-                    store.redos += 1;
+                    store.redo_from_file();
                     store.run
                 });
                 self.toasts.info(

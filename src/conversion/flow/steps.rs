@@ -6,15 +6,17 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use trustyconvert_core::conversion::progress::upload_restarted;
 use trustyconvert_core::conversion::recovery::{conversion_accepted, convert_outcome_unknown};
 use trustyconvert_core::{
-    converted_file_name, ApiError, JobEvent, JobFailure, JobId, JobState, RemoteStatus,
+    converted_file_name, JobEvent, JobFailure, JobId, JobState, RemoteStatus,
 };
 
 use super::{Begun, ConversionFlow, Stop};
 use crate::api::transport::Body;
 use crate::api::{endpoints, ApiRequest};
 use crate::browser;
+use crate::browser::abort::AbortHandle;
 use crate::conversion::polling::{poll_until_done, PollEnd};
 
 /// Pause before sending `/convert` again after its first answer was lost: a server that just
@@ -35,20 +37,24 @@ impl ConversionFlow {
         else {
             return Err(Stop::Stale);
         };
-        let job_id = browser::random::random_bytes16()
-            .map(JobId::from_random_bytes)
-            .ok_or_else(|| {
-                Stop::Api(ApiError::network().with_server_message(Some(
-                    "This browser cannot make random ids (no crypto).".to_owned(),
-                )))
-            })?;
-        let controller = web_sys::AbortController::new().map_err(|_| Stop::Stale)?;
-        let signal = controller.signal();
+        let Some(job_id) = browser::random::random_bytes16().map(JobId::from_random_bytes) else {
+            return Err(self.cannot_start(
+                "This browser cannot make the random ids an upload needs (no crypto). Please \
+                 try an up-to-date browser.",
+            ));
+        };
+        let Some(abort) = AbortHandle::new() else {
+            return Err(self.cannot_start(
+                "This browser cannot run cancellable uploads (no AbortController). Please try \
+                 an up-to-date browser.",
+            ));
+        };
+        let signal = abort.signal();
         self.jobs.reduce_mut(|store| {
             store.apply(JobEvent::UploadStarted {
                 job_id: job_id.clone(),
             });
-            store.upload_abort = Some(controller);
+            store.upload_abort = Some(abort);
             store.uploaded_job = None;
         });
         Ok(Begun {
@@ -57,6 +63,18 @@ impl ConversionFlow {
             target,
             upload: Some((file, signal)),
         })
+    }
+
+    /// The browser lacks what an upload needs: the job fails where the person sees it (with a
+    /// message), instead of a Convert button that does nothing.
+    fn cannot_start(&self, message: &str) -> Stop {
+        let failure = JobFailure::Unsupported {
+            message: message.to_owned(),
+        };
+        log::warn!("conversion: cannot start: {message}");
+        self.jobs
+            .reduce_mut(|store| store.apply(JobEvent::Failed(failure.clone())));
+        Stop::Job(failure)
     }
 
     /// Moves a chosen file back to "uploaded" as the job the server already holds.
@@ -93,14 +111,20 @@ impl ConversionFlow {
         let mut request = ApiRequest::post("/upload", Body::Empty);
         let jobs = self.jobs.clone();
         request.on_progress = Some(Rc::new(move |sent: f64, total: f64| {
-            if jobs.get().run == run {
-                jobs.reduce_mut(|store| {
-                    store.apply(JobEvent::UploadProgress {
-                        sent: sent.max(0.0) as u64,
-                        total: total.max(0.0) as u64,
-                    })
-                });
+            if jobs.get().run != run {
+                return;
             }
+            let (sent, total) = (sent.max(0.0) as u64, total.max(0.0) as u64);
+            jobs.reduce_mut(|store| {
+                // The client sent the file again after a CSRF or session recovery: show that
+                // attempt's progress, not the last one's frozen at its end.
+                if let JobState::Uploading { sent: before, .. } = store.job {
+                    if upload_restarted(before, sent) {
+                        store.apply(JobEvent::UploadRestarted);
+                    }
+                }
+                store.apply(JobEvent::UploadProgress { sent, total });
+            });
         }));
         request.abort = Some(signal);
         request.transport = Some(Rc::clone(&self.upload_transport.0));
