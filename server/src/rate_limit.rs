@@ -1,13 +1,13 @@
-//! Per-IP rate limits (token buckets) for upload, convert and download, answered with 429 and
-//! `Retry-After`.
+//! Per-IP rate limits (`governor`'s GCRA, keyed by client IP) for upload, convert and download,
+//! answered with 429 and `Retry-After`.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use governor::clock::{Clock, DefaultClock};
 
 use crate::config::Config;
 use crate::error::ApiError;
@@ -19,81 +19,97 @@ pub enum Limit {
     Download,
 }
 
-#[derive(Debug)]
-struct Bucket {
-    tokens: f64,
-    last: Instant,
+type KeyedLimiter = governor::DefaultKeyedRateLimiter<IpAddr>;
+
+/// One GCRA limiter per limited route, keyed by client IP (`governor`); a limit of 0 is none.
+struct Limiters {
+    upload: Option<KeyedLimiter>,
+    convert: Option<KeyedLimiter>,
+    download: Option<KeyedLimiter>,
 }
 
-#[derive(Debug)]
+impl Limiters {
+    fn new(config: &Config) -> Self {
+        let keyed = |per_minute: u32| {
+            NonZeroU32::new(per_minute)
+                .map(|n| governor::RateLimiter::keyed(governor::Quota::per_minute(n)))
+        };
+        Limiters {
+            upload: keyed(config.upload_rate_per_minute),
+            convert: keyed(config.convert_rate_per_minute),
+            download: keyed(config.download_rate_per_minute),
+        }
+    }
+
+    fn get(&self, limit: Limit) -> Option<&KeyedLimiter> {
+        match limit {
+            Limit::Upload => self.upload.as_ref(),
+            Limit::Convert => self.convert.as_ref(),
+            Limit::Download => self.download.as_ref(),
+        }
+    }
+}
+
 pub struct RateLimiter {
     enabled: bool,
-    upload: u32,
-    convert: u32,
-    download: u32,
-    buckets: Mutex<HashMap<(Limit, IpAddr), Bucket>>,
+    config: Config,
+    /// Replaced whole by `clear` (the test hooks' reset): governor has no "forget everything".
+    limiters: RwLock<Limiters>,
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RateLimiter {
     pub fn new(config: &Config) -> Self {
         RateLimiter {
             enabled: config.rate_limits_enabled,
-            upload: config.upload_rate_per_minute,
-            convert: config.convert_rate_per_minute,
-            download: config.download_rate_per_minute,
-            buckets: Mutex::new(HashMap::new()),
+            config: config.clone(),
+            limiters: RwLock::new(Limiters::new(config)),
         }
     }
 
-    fn buckets(&self) -> MutexGuard<'_, HashMap<(Limit, IpAddr), Bucket>> {
-        self.buckets.lock().unwrap_or_else(PoisonError::into_inner)
+    fn limiters(&self) -> RwLockReadGuard<'_, Limiters> {
+        self.limiters.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn per_minute(&self, limit: Limit) -> u32 {
-        match limit {
-            Limit::Upload => self.upload,
-            Limit::Convert => self.convert,
-            Limit::Download => self.download,
-        }
-    }
-
-    /// Takes one request from `ip`'s bucket, or says how long to wait. A limit of 0 = no limit.
+    /// Lets one request from `ip` through, or says how long to wait (whole seconds, at least 1).
     pub fn check(&self, limit: Limit, ip: IpAddr) -> Result<(), ApiError> {
-        let per_minute = self.per_minute(limit);
-        if !self.enabled || per_minute == 0 {
+        if !self.enabled {
             return Ok(());
         }
-        let capacity = f64::from(per_minute);
-        let per_second = capacity / 60.0;
-        let now = Instant::now();
-        let mut buckets = self.buckets();
-        let bucket = buckets.entry((limit, ip)).or_insert(Bucket {
-            tokens: capacity,
-            last: now,
-        });
-        let refill = now.duration_since(bucket.last).as_secs_f64() * per_second;
-        bucket.tokens = (bucket.tokens + refill).min(capacity);
-        bucket.last = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            let wait = ((1.0 - bucket.tokens) / per_second).ceil().max(1.0);
-            Err(ApiError::RateLimited {
-                retry_after_secs: wait as u64,
-            })
-        }
+        let limiters = self.limiters();
+        let Some(limiter) = limiters.get(limit) else {
+            return Ok(());
+        };
+        limiter.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            ApiError::RateLimited {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            }
+        })
     }
 
-    /// Forgets buckets that have refilled completely (they carry no information).
+    /// Forgets clients whose allowance has refilled completely (they carry no information).
     pub fn purge_idle(&self) {
-        let now = Instant::now();
-        self.buckets()
-            .retain(|_, b| now.duration_since(b.last) < Duration::from_secs(60));
+        let limiters = self.limiters();
+        for limit in [Limit::Upload, Limit::Convert, Limit::Download] {
+            if let Some(limiter) = limiters.get(limit) {
+                limiter.retain_recent();
+            }
+        }
     }
 
     pub fn clear(&self) {
-        self.buckets().clear();
+        *self
+            .limiters
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Limiters::new(&self.config);
     }
 }
 
