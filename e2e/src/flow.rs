@@ -95,9 +95,15 @@ pub async fn wait_for_downloads(stack: &Stack, count: usize) -> Result<Vec<PathB
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
             .collect();
         files.sort();
-        let partial = files
-            .iter()
-            .any(|path| path.extension().is_some_and(|ext| ext == "crdownload"));
+        // Chromium writes `*.crdownload`, and briefly a hidden `.com.google.Chrome.*` file,
+        // before renaming a download to its name.
+        let in_progress = |path: &PathBuf| {
+            path.extension().is_some_and(|ext| ext == "crdownload")
+                || path
+                    .file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+        };
+        let partial = files.iter().any(in_progress);
         if files.len() >= count && !partial {
             return Ok(files);
         }
