@@ -147,12 +147,13 @@ fn chromium() -> Result<(), String> {
     announce("chromium + chromium-driver", "apt-get install (~1.5 min)");
     let sudo = !is_root();
     let apt = |args: &[&str]| {
-        let mut all = vec!["apt-get"];
+        // `sudo -n`: fail at once rather than wait for a password nobody will type in CI.
+        let mut all = vec!["-n", "apt-get"];
         all.extend_from_slice(args);
         let (program, rest) = if sudo {
             ("sudo", &all[..])
         } else {
-            ("apt-get", &all[1..])
+            ("apt-get", &all[2..])
         };
         let mut command = run::command(program, rest);
         command.env("DEBIAN_FRONTEND", "noninteractive");
