@@ -34,7 +34,7 @@ pub use conversion::validate::{human_size, validate_file, FileRejection, Validat
 pub use ids::{CsrfToken, DownloadToken, JobId, SessionId};
 pub use session::cookie::{read_csrf_cookie, CookieRead};
 pub use session::policy::{
-    decide, epoch_after_init, init_backoff_ms, Action, Decision, GiveUpReason, InitReason,
-    RequestContext, SessionEvent, SessionSnapshot, TokenSource,
+    decide, epoch_after_init, init_backoff_ms, init_wait_ms, Action, Decision, GiveUpReason,
+    InitReason, RequestContext, SessionEvent, SessionSnapshot, TokenSource,
 };
 pub use session::{RejectedTokens, SessionEpoch};

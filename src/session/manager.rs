@@ -11,9 +11,8 @@ use futures::FutureExt;
 use serde_json::Value;
 use trustyconvert_core::session::cookie::read_csrf_cookie;
 use trustyconvert_core::{
-    decide, epoch_after_init, init_backoff_ms, Action, ApiError, ApiErrorKind, ApiSuccess,
-    CookieRead, CsrfToken, InitReason, RequestContext, SessionEvent, SessionId, SessionSnapshot,
-    TokenSource,
+    decide, epoch_after_init, init_wait_ms, Action, ApiError, ApiErrorKind, ApiSuccess, CookieRead,
+    CsrfToken, InitReason, RequestContext, SessionEvent, SessionId, SessionSnapshot, TokenSource,
 };
 use yewdux::Dispatch;
 
@@ -37,6 +36,8 @@ pub(super) struct Inner {
     pub(super) api_base: String,
     pub(super) init_flight: RefCell<Option<InitFlight>>,
     pub(super) consecutive_init_failures: Cell<u32>,
+    /// The server's `Retry-After` on a refused init, as an instant (ms since the epoch).
+    pub(super) init_not_before_ms: Cell<Option<f64>>,
     /// Some caller of the init in flight knows its session is gone: the init's answer is then a
     /// new session whatever reason started the flight.
     pub(super) flight_replaces_session: Cell<bool>,
@@ -65,6 +66,7 @@ impl SessionManager {
                 api_base: api_base.to_owned(),
                 init_flight: RefCell::new(None),
                 consecutive_init_failures: Cell::new(0),
+                init_not_before_ms: Cell::new(None),
                 flight_replaces_session: Cell::new(false),
                 closing: Cell::new(false),
                 tabs: RefCell::new(None),
@@ -206,9 +208,11 @@ impl SessionManager {
     }
 
     async fn run_init(self, reason: InitReason) -> Result<(), ApiError> {
-        let wait = init_backoff_ms(
+        let wait = init_wait_ms(
             self.inner.consecutive_init_failures.get(),
             browser::random::jitter(),
+            browser::clock::now_ms(),
+            self.inner.init_not_before_ms.get(),
         );
         if wait > 0 {
             log::debug!("session: init backs off {wait} ms after failures");
@@ -225,9 +229,16 @@ impl SessionManager {
             Err(error) => Err(error),
         };
         match &result {
-            Ok(()) => self.inner.consecutive_init_failures.set(0),
+            Ok(()) => {
+                self.inner.consecutive_init_failures.set(0);
+                self.inner.init_not_before_ms.set(None);
+            }
             Err(error) => {
                 log::debug!("session: init failed: {error}");
+                let asked = error
+                    .retry_after_secs()
+                    .map(|secs| browser::clock::now_ms() + f64::from(secs) * 1000.0);
+                self.inner.init_not_before_ms.set(asked);
                 let failures = self.inner.consecutive_init_failures.get().saturating_add(1);
                 self.inner.consecutive_init_failures.set(failures);
                 let message = error.user_message();

@@ -337,6 +337,24 @@ pub fn init_backoff_ms(consecutive_failures: u32, jitter_0_to_1: f64) -> u64 {
     )
 }
 
+/// How long to wait before the next `/session/init`: the shared backoff, but never less than
+/// the server asked for (`Retry-After` of a 429, as an instant `not_before_ms`, when one came).
+pub fn init_wait_ms(
+    consecutive_failures: u32,
+    jitter_0_to_1: f64,
+    now_ms: f64,
+    not_before_ms: Option<f64>,
+) -> u64 {
+    let backoff = init_backoff_ms(consecutive_failures, jitter_0_to_1);
+    let asked = not_before_ms
+        .map(|not_before| (not_before - now_ms).max(0.0))
+        .filter(|ms| ms.is_finite())
+        .map_or(0, |ms| {
+            ms.ceil().min(INIT_BACKOFF_CAP_MS as f64 * 4.0) as u64
+        });
+    backoff.max(asked)
+}
+
 #[cfg(test)]
 #[path = "policy_tests.rs"]
 mod tests;

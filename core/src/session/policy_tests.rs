@@ -523,3 +523,22 @@ fn init_backoff_is_capped() {
     assert_eq!(init_backoff_ms(20, 1.0), INIT_BACKOFF_CAP_MS);
     assert!(init_backoff_ms(20, 0.0) >= INIT_BACKOFF_CAP_MS / 2);
 }
+
+#[test]
+fn an_init_waits_for_the_servers_retry_after_when_it_is_longer_than_the_backoff() {
+    // No failure, no request from the server: go at once.
+    assert_eq!(init_wait_ms(0, 0.5, 1_000.0, None), 0);
+    // The server asked for 3 s after a 429: wait them even on the first retry.
+    assert_eq!(init_wait_ms(1, 1.0, 1_000.0, Some(4_000.0)), 3_000);
+    // A moment that already passed asks nothing; the backoff alone counts.
+    assert_eq!(
+        init_wait_ms(1, 1.0, 5_000.0, Some(4_000.0)),
+        init_backoff_ms(1, 1.0)
+    );
+    // Nonsense from a clock cannot make the wait unbounded.
+    assert!(init_wait_ms(1, 1.0, 0.0, Some(f64::MAX)) <= 120_000);
+    assert_eq!(
+        init_wait_ms(1, 1.0, 0.0, Some(f64::NAN)),
+        init_backoff_ms(1, 1.0)
+    );
+}
