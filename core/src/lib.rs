@@ -13,7 +13,7 @@ pub mod conversion;
 pub mod ids;
 pub mod session;
 
-pub use api::csrf_scope::{resolve_api_url, should_send_csrf};
+pub use api::csrf_scope::{encode_query_value, resolve_api_url, should_send_csrf};
 pub use api::envelope::{parse_response, parse_retry_after, ApiSuccess};
 pub use api::error::{ApiError, ApiErrorKind, FieldIssue};
 pub use api::retry::IdempotentRetry;

@@ -2,12 +2,13 @@
 
 use serde_json::{json, Value};
 use trustyconvert_core::{
-    resolve_api_url, ApiError, ApiErrorKind, ApiSuccess, DownloadToken, FormatCatalog, JobId,
-    RemoteJobStatus,
+    encode_query_value, resolve_api_url, ApiError, ApiErrorKind, ApiSuccess, DownloadToken,
+    FormatCatalog, JobId, RemoteJobStatus,
 };
 
 use super::client::{ApiClient, ApiRequest, SessionRule};
 use super::transport::Body;
+use crate::browser;
 
 /// `GET /session/init`: resumes the session the cookie names, or creates one.
 pub async fn session_init(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
@@ -39,7 +40,7 @@ pub async fn formats(client: &ApiClient) -> Result<FormatCatalog, ApiError> {
 
 /// From this size on, an upload first makes sure its session is confirmed (see
 /// `SessionManager::confirm_before_large_upload`).
-const LARGE_UPLOAD_BYTES: f64 = 1024.0 * 1024.0;
+const LARGE_UPLOAD_BYTES: u64 = 1024 * 1024;
 
 /// `POST /upload` as the person's action; `request` carries progress and abort when the
 /// caller wants them.
@@ -49,11 +50,9 @@ pub async fn upload(
     job_id: &JobId,
     mut request: ApiRequest,
 ) -> Result<ApiSuccess, ApiError> {
-    let form = web_sys::FormData::new().map_err(|_| ApiError::new(ApiErrorKind::Decode))?;
-    form.append_with_str("job_id", job_id.as_str())
-        .and_then(|()| form.append_with_blob_and_filename("file", file, &file.name()))
-        .map_err(|_| ApiError::new(ApiErrorKind::Decode))?;
-    if file.size() >= LARGE_UPLOAD_BYTES {
+    let form = browser::file::upload_form(file, job_id.as_str())
+        .ok_or_else(|| ApiError::new(ApiErrorKind::Decode))?;
+    if browser::file::size_of(file) >= LARGE_UPLOAD_BYTES {
         client.session().confirm_before_large_upload().await?;
     }
     request.path = "/upload".to_owned();
@@ -101,7 +100,7 @@ pub async fn download_token(client: &ApiClient, job_id: &JobId) -> Result<Downlo
 
 /// The URL of `GET /download?token=` (a browser download, not a fetch).
 pub fn download_url(api_base: &str, token: &DownloadToken) -> String {
-    let encoded: String = js_sys::encode_uri_component(token.expose()).into();
+    let encoded = encode_query_value(token.expose());
     resolve_api_url(api_base, &format!("/download?token={encoded}"))
 }
 

@@ -2,7 +2,6 @@
 
 pub mod client;
 pub mod endpoints;
-pub mod fetch;
 pub mod hook;
 pub mod transport;
 

@@ -53,3 +53,19 @@ pub fn mime_of(file: &web_sys::File) -> String {
 pub fn open_picker(input: &web_sys::HtmlInputElement) {
     input.click();
 }
+
+/// The multipart form of an upload: `job_id`, then the `File` itself (the browser streams it;
+/// it is never copied into wasm memory).
+pub fn upload_form(file: &web_sys::File, job_id: &str) -> Option<web_sys::FormData> {
+    let form = web_sys::FormData::new().ok()?;
+    form.append_with_str("job_id", job_id).ok()?;
+    form.append_with_blob_and_filename("file", file, &file.name())
+        .ok()?;
+    Some(form)
+}
+
+/// A small text file made in the page (the diagnostics panel's probe).
+pub fn text_file(name: &str, contents: &str) -> Option<web_sys::File> {
+    let parts = js_sys::Array::of1(&contents.into());
+    web_sys::File::new_with_str_sequence(&parts, name).ok()
+}

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod cookie;
 pub mod dom;
 pub mod download;
+pub mod fetch;
 pub mod file;
 pub mod online;
 pub mod random;

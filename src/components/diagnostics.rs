@@ -5,7 +5,6 @@
 use std::rc::Rc;
 
 use trustyconvert_core::JobId;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -16,9 +15,11 @@ use crate::session::use_session;
 /// Uploads a tiny text file under a fresh job id.
 async fn probe_upload(api: &ApiClient) -> Result<(), String> {
     let bytes = browser::random::random_bytes16().ok_or("this browser offers no crypto")?;
-    let parts = js_sys::Array::of1(&JsValue::from_str("TrustyConvert diagnostics probe\n"));
-    let file = web_sys::File::new_with_str_sequence(&parts, "trustyconvert-probe.txt")
-        .map_err(|_| "the browser could not make a file".to_owned())?;
+    let file = browser::file::text_file(
+        "trustyconvert-probe.txt",
+        "TrustyConvert diagnostics probe\n",
+    )
+    .ok_or("the browser could not make a file")?;
     let job_id = JobId::from_random_bytes(bytes);
     endpoints::upload(
         api,

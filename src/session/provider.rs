@@ -11,8 +11,8 @@ use yewdux::{use_dispatch, use_store_value};
 
 use super::manager::SessionManager;
 use super::store::SessionStore;
-use crate::api::fetch::FetchTransport;
 use crate::api::transport::Transport;
+use crate::browser::fetch::FetchTransport;
 use crate::browser::visibility;
 
 /// A transport for the provider to use instead of `fetch` (tests script the server with it).

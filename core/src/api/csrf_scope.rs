@@ -36,6 +36,20 @@ pub fn resolve_api_url(api_base: &str, path: &str) -> String {
     format!("{base}/{path}")
 }
 
+/// Percent-encodes `value` for a query string: unreserved characters stay, every other byte
+/// becomes `%XX` (so `&`, `=`, `+` and `#` in a token cannot change the URL's meaning).
+pub fn encode_query_value(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Origin {
     scheme: &'static str,

@@ -209,3 +209,14 @@ fn api_urls_join_with_one_slash() {
         "/api"
     ));
 }
+
+#[test]
+fn query_values_keep_unreserved_characters_and_encode_the_rest() {
+    assert_eq!(encode_query_value("Abc-1_2.3~"), "Abc-1_2.3~");
+    assert_eq!(
+        encode_query_value("a&b=c+d#e%f/g"),
+        "a%26b%3Dc%2Bd%23e%25f%2Fg"
+    );
+    assert_eq!(encode_query_value("é"), "%C3%A9");
+    assert_eq!(encode_query_value(""), "");
+}

@@ -6,7 +6,7 @@ use gloo::events::EventListener;
 use gloo::net::http::{Method as GlooMethod, RequestBuilder};
 use web_sys::{AbortController, RequestCredentials};
 
-use super::transport::{Body, Method, Transport, WireFailure, WireRequest, WireResponse};
+use crate::api::transport::{Body, Method, Transport, WireFailure, WireRequest, WireResponse};
 
 /// Sends with credentials (the session cookie) and reads the whole body.
 #[derive(Debug, Default, Clone, Copy)]
