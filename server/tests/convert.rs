@@ -132,6 +132,55 @@ async fn png_to_jpg_end_to_end() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_completed_job_asked_for_another_format_is_converted_again() {
+    let ts = start_default().await;
+    let s = session(&ts).await;
+    let job = new_job_id();
+    assert_eq!(
+        upload(&s, &ts, &job, "photo.png", png(32, 16))
+            .await
+            .status(),
+        201
+    );
+    let convert = |target: &'static str| {
+        post_json(
+            &s,
+            &ts,
+            "/api/convert",
+            json!({ "job_id": job, "target_format": target }),
+        )
+    };
+    assert_eq!(convert("jpg").await.status(), 202);
+    assert_eq!(wait_for_job(&s, &ts, &job).await["status"], "completed");
+    // The alias names the same conversion: reported, not started again.
+    let alias: Value = convert("JPEG").await.json().await.unwrap();
+    assert_eq!(alias["data"]["status"], "completed");
+    assert_eq!(ts.counters().await["conversions_started"], 1);
+
+    // Another format is another conversion, and the download is of that format.
+    let webp: Value = convert("webp").await.json().await.unwrap();
+    assert_eq!(webp["data"]["status"], "queued");
+    let done = wait_for_job(&s, &ts, &job).await;
+    assert_eq!(
+        (done["status"].as_str(), done["target_format"].as_str()),
+        (Some("completed"), Some("webp"))
+    );
+    assert_eq!(ts.counters().await["conversions_started"], 2);
+    let r = post_json(&s, &ts, "/api/download_token", json!({ "job_id": job })).await;
+    let token: Value = r.json().await.unwrap();
+    let token = token["data"]["download_token"].as_str().unwrap().to_owned();
+    let r = client()
+        .get(ts.url(&format!("/api/download?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "image/webp");
+    // The replaced JPEG is gone from disk: the input and the WebP remain.
+    assert_eq!(files_on_disk(&ts), 2);
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsupported_pairs_and_bad_requests_are_400() {
     let ts = start_default().await;
     let s = session(&ts).await;

@@ -53,14 +53,12 @@ async fn formats(State(state): State<SharedState>) -> ApiOk<Vec<ConverterBody>> 
     ApiOk::ok(converters)
 }
 
+/// A client's `source_format` is accepted and ignored (serde skips unknown fields): the type
+/// detected at upload wins.
 #[derive(Deserialize)]
 struct ConvertRequest {
     job_id: String,
     target_format: String,
-    /// Informational: the server trusts the type it detected at upload.
-    #[serde(default)]
-    #[allow(dead_code)]
-    source_format: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -74,9 +72,12 @@ fn parse_job_id(raw: &str) -> Result<JobId, ApiError> {
     JobId::parse(raw).ok_or_else(|| ApiError::Validation("`job_id` must be a UUID.".into()))
 }
 
-/// "PNG", ".png " → "png".
+/// The registry's name for a requested format ("JPEG", ".jpeg " → "jpg"); an unknown one is
+/// kept as given (lower-cased) so the error can name it.
 fn normalize_format(raw: &str) -> String {
-    raw.trim().trim_start_matches('.').to_ascii_lowercase()
+    trustyconvert_convert::canonical_format(raw)
+        .map(str::to_owned)
+        .unwrap_or_else(|| raw.trim().trim_start_matches('.').to_ascii_lowercase())
 }
 
 async fn convert(
@@ -91,6 +92,8 @@ async fn convert(
         return Err(ApiError::Validation("`target_format` is empty.".into()));
     }
     state.rate_limits.check(Limit::Convert, ip)?;
+    // A completed job converted again to another format: its old output goes.
+    let mut replaced_output = None;
     let accepted = state
         .sessions
         .with(&session.id, |s| {
@@ -99,11 +102,13 @@ async fn convert(
                 .jobs
                 .get_mut(&job_id)
                 .ok_or_else(ApiError::job_not_found)?;
-            if let (
-                JobStatus::Queued | JobStatus::Processing | JobStatus::Completed,
-                Some(task_id),
-            ) = (job.status, job.task_id.clone())
-            {
+            let same_target = job.target_format.as_deref() == Some(target.as_str());
+            let busy = matches!(job.status, JobStatus::Queued | JobStatus::Processing);
+            if let (true, true, Some(task_id)) = (
+                same_target,
+                busy || job.status == JobStatus::Completed,
+                job.task_id.clone(),
+            ) {
                 // Already under way or done: report it rather than convert twice.
                 return Ok((
                     ConvertBody {
@@ -120,7 +125,7 @@ async fn convert(
                     job.source_format
                 )));
             }
-            if active_elsewhere {
+            if active_elsewhere || busy {
                 return Err(ApiError::TaskLimit {
                     retry_after_secs: 2,
                 });
@@ -128,13 +133,15 @@ async fn convert(
             let task_id = new_uuid_v4();
             let output = job
                 .input_path
-                .with_file_name(format!("{}-output.{target}", job_id.as_string()));
+                // One output per task: a timed-out attempt still running cleans up only its own
+                // file, never a retry's.
+                .with_file_name(format!("{}-{task_id}.{target}", job_id.as_string()));
             job.task_id = Some(task_id.clone());
             job.target_format = Some(target.clone());
             job.progress = Some(0);
             job.error = None;
             job.output_size = None;
-            job.output_path = None;
+            replaced_output = job.output_path.take();
             job.set_status(JobStatus::Queued);
             let task = Task {
                 session: session.id.clone(),
@@ -156,6 +163,10 @@ async fn convert(
         })
         .ok_or_else(ApiError::session_missing)??;
     let (body, task) = accepted;
+    if let Some(path) = replaced_output {
+        // Only disk space is at stake; a file that is already gone is fine.
+        let _ = tokio::fs::remove_file(path).await;
+    }
     if let Some(task) = task {
         spawn_conversion(state.clone(), task);
     }
