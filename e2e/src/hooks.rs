@@ -21,8 +21,14 @@ pub struct Counters(pub Value);
 
 impl Counters {
     /// A top-level number such as `session_init_calls` or `sessions_created`.
+    ///
+    /// A key the server does not count is a mistake of the test, not a zero: it panics, so an
+    /// `== 0` can never pass on a misspelled name.
     pub fn number(&self, key: &str) -> u64 {
-        self.0.get(key).and_then(Value::as_u64).unwrap_or(0)
+        match self.0.get(key).and_then(Value::as_u64) {
+            Some(number) => number,
+            None => panic!("the server counts no {key:?}: {}", self.0),
+        }
     }
 
     /// Requests to `route` (e.g. `"GET /api/session/init"`), all statuses together.
@@ -71,8 +77,13 @@ impl Hooks {
         }
     }
 
+    /// What the server counted; an answer without the request table is an error.
     pub async fn counters(&self) -> Result<Counters> {
-        self.send("GET", "counters", None).await.map(Counters)
+        let counters = self.send("GET", "counters", None).await?;
+        if !counters.get("requests").is_some_and(Value::is_object) {
+            return Err(format!("the counters have no request table: {counters}").into());
+        }
+        Ok(Counters(counters))
     }
 
     pub async fn reset(&self) -> Result<()> {
@@ -140,7 +151,12 @@ impl Hooks {
             )
             .into());
         }
-        let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let value: Value = serde_json::from_slice(&bytes).map_err(|error| {
+            format!(
+                "test hook {path} answered no JSON ({error}): {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        })?;
         // Hooks may answer in the envelope; the counters then sit under `data`.
         Ok(value.get("data").cloned().unwrap_or(value))
     }

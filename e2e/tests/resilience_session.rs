@@ -273,14 +273,13 @@ async fn scenario_11_no_secret_leaks_and_a_hostile_name_stays_text() -> Result<(
             "a token in the console"
         );
     }
-    // The download token is in exactly one URL: its own single request.
+    // No request of the page carries a token in its URL. (The download's own navigation, in
+    // a hidden frame, is not a resource entry; the server counts it, exactly once, below.)
     let with_token: Vec<&String> = urls.iter().filter(|url| url.contains("token=")).collect();
-    assert!(with_token.len() <= 1, "download token URLs: {with_token:?}");
-    assert!(with_token
-        .iter()
-        .all(|url| url.contains("/api/download?token=")));
+    assert!(with_token.is_empty(), "token in URLs: {with_token:?}");
     let counters = stack.hooks.counters().await?;
     println!("scenario 11, secrets and a hostile filename: {counters}");
+    // The download token's single request.
     assert_eq!(counters.requests("GET /api/download"), 1);
     stack.stop().await
 }

@@ -275,11 +275,9 @@ async fn the_upload_rate_hook_slows_reading() {
             .status(),
         201
     );
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "{:?}",
-        started.elapsed()
-    );
+    // 100 kB at 100 kB/s: the throttle alone takes about a second, however fast the machine.
+    let slowed = started.elapsed();
+    assert!(slowed >= Duration::from_millis(900), "{slowed:?}");
     ts.hook("upload_rate", json!({ "bytes_per_second": null }))
         .await;
     let started = std::time::Instant::now();
@@ -289,6 +287,9 @@ async fn the_upload_rate_hook_slows_reading() {
             .status(),
         201
     );
-    assert!(started.elapsed() < Duration::from_millis(800));
+    // Lifted: compared with the slowed upload of the same file in the same run, not with a
+    // fixed bound a loaded machine could miss.
+    let lifted = started.elapsed();
+    assert!(lifted < slowed / 2, "lifted {lifted:?}, slowed {slowed:?}");
     ts.stop().await;
 }
