@@ -95,30 +95,52 @@ pub fn fresh_temp_data_dir() -> PathBuf {
     ))
 }
 
+/// The documented defaults, shared by `Config::default()` and the binary's flags so the two
+/// cannot drift apart.
+pub mod defaults {
+    use super::MIB;
+
+    pub const PORT: u16 = 8000;
+    pub const DIST: &str = "dist";
+    pub const SESSION_TTL_SECS: u64 = 24 * 60 * 60;
+    pub const MAX_UPLOAD_BYTES: u64 = 100 * MIB;
+    pub const SESSION_QUOTA_BYTES: u64 = 500 * MIB;
+    pub const WORKERS: usize = 2;
+    pub const CONVERT_TIMEOUT_SECS: u64 = 120;
+    pub const MAX_PIXELS: u64 = 100_000_000;
+    pub const MAX_ALLOC_BYTES: u64 = 512 * MIB;
+    pub const MAX_UNCOMPRESSED_BYTES: u64 = 256 * MIB;
+    pub const DOWNLOAD_TOKEN_TTL_SECS: u64 = 10 * 60;
+    pub const UPLOAD_RATE_PER_MINUTE: u32 = 5;
+    pub const CONVERT_RATE_PER_MINUTE: u32 = 10;
+    pub const DOWNLOAD_RATE_PER_MINUTE: u32 = 30;
+    pub const CLEANUP_INTERVAL_SECS: u64 = 60;
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
-            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
-            dist_dir: PathBuf::from("dist"),
+            bind: SocketAddr::from(([127, 0, 0, 1], defaults::PORT)),
+            dist_dir: PathBuf::from(defaults::DIST),
             data_dir: fresh_temp_data_dir(),
-            session_ttl: Duration::from_secs(24 * 60 * 60),
-            max_upload_bytes: 100 * MIB,
-            session_quota_bytes: 500 * MIB,
-            workers: 2,
-            convert_timeout: Duration::from_secs(120),
-            max_pixels: 100_000_000,
-            max_alloc_bytes: 512 * MIB,
-            max_uncompressed_bytes: 256 * MIB,
-            download_token_ttl: Duration::from_secs(10 * 60),
-            upload_rate_per_minute: 5,
-            convert_rate_per_minute: 10,
-            download_rate_per_minute: 30,
+            session_ttl: Duration::from_secs(defaults::SESSION_TTL_SECS),
+            max_upload_bytes: defaults::MAX_UPLOAD_BYTES,
+            session_quota_bytes: defaults::SESSION_QUOTA_BYTES,
+            workers: defaults::WORKERS,
+            convert_timeout: Duration::from_secs(defaults::CONVERT_TIMEOUT_SECS),
+            max_pixels: defaults::MAX_PIXELS,
+            max_alloc_bytes: defaults::MAX_ALLOC_BYTES,
+            max_uncompressed_bytes: defaults::MAX_UNCOMPRESSED_BYTES,
+            download_token_ttl: Duration::from_secs(defaults::DOWNLOAD_TOKEN_TTL_SECS),
+            upload_rate_per_minute: defaults::UPLOAD_RATE_PER_MINUTE,
+            convert_rate_per_minute: defaults::CONVERT_RATE_PER_MINUTE,
+            download_rate_per_minute: defaults::DOWNLOAD_RATE_PER_MINUTE,
             rate_limits_enabled: true,
             cors_origins: Vec::new(),
             cookie_secure: false,
             cookie_samesite: SameSite::Lax,
             cookie_domain: None,
-            cleanup_interval: Duration::from_secs(60),
+            cleanup_interval: Duration::from_secs(defaults::CLEANUP_INTERVAL_SECS),
             test_hooks: false,
             test_httponly_csrf: false,
         }

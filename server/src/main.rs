@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use trustyconvert_server::{start, Config, SameSite};
+use trustyconvert_server::{config::defaults, start, Config, SameSite};
 
 /// TrustyConvert's API server; it also serves the built app.
 #[derive(Debug, Parser)]
@@ -16,46 +16,46 @@ struct Cli {
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
     /// Port to listen on (0 = any free port).
-    #[arg(long, default_value_t = 8000)]
+    #[arg(long, default_value_t = defaults::PORT)]
     port: u16,
     /// Folder of the built app, served with an SPA fallback.
-    #[arg(long, default_value = "dist")]
+    #[arg(long, default_value = defaults::DIST)]
     dist: PathBuf,
     /// Folder for uploads and outputs [default: a fresh temporary folder, removed at exit].
     #[arg(long)]
     data_dir: Option<PathBuf>,
     /// Session lifetime, in seconds.
-    #[arg(long, default_value_t = 86_400)]
+    #[arg(long, default_value_t = defaults::SESSION_TTL_SECS)]
     session_ttl_secs: u64,
     /// Largest upload, in bytes.
-    #[arg(long, default_value_t = 100 * 1024 * 1024)]
+    #[arg(long, default_value_t = defaults::MAX_UPLOAD_BYTES)]
     max_upload_bytes: u64,
     /// Disk space per session (inputs and outputs), in bytes.
-    #[arg(long, default_value_t = 500 * 1024 * 1024)]
+    #[arg(long, default_value_t = defaults::SESSION_QUOTA_BYTES)]
     session_quota_bytes: u64,
     /// Conversions running at once.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = defaults::WORKERS)]
     workers: usize,
     /// Time limit of one conversion, in seconds.
-    #[arg(long, default_value_t = 120)]
+    #[arg(long, default_value_t = defaults::CONVERT_TIMEOUT_SECS)]
     convert_timeout_secs: u64,
     /// Largest decoded image, in pixels.
-    #[arg(long, default_value_t = 100_000_000)]
+    #[arg(long, default_value_t = defaults::MAX_PIXELS)]
     max_pixels: u64,
     /// Largest allocation of an image decoder, in bytes.
-    #[arg(long, default_value_t = 512 * 1024 * 1024)]
+    #[arg(long, default_value_t = defaults::MAX_ALLOC_BYTES)]
     max_alloc_bytes: u64,
     /// Largest uncompressed size of an XLSX input, in bytes.
-    #[arg(long, default_value_t = 256 * 1024 * 1024)]
+    #[arg(long, default_value_t = defaults::MAX_UNCOMPRESSED_BYTES)]
     max_uncompressed_bytes: u64,
     /// Uploads per minute per client IP (0 = unlimited).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = defaults::UPLOAD_RATE_PER_MINUTE)]
     upload_rate: u32,
     /// Conversions per minute per client IP (0 = unlimited).
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = defaults::CONVERT_RATE_PER_MINUTE)]
     convert_rate: u32,
     /// Downloads per minute per client IP (0 = unlimited).
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = defaults::DOWNLOAD_RATE_PER_MINUTE)]
     download_rate: u32,
     /// Lift every rate limit.
     #[arg(long)]
@@ -73,7 +73,7 @@ struct Cli {
     #[arg(long)]
     cookie_domain: Option<String>,
     /// Seconds between sweeps of expired sessions.
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = defaults::CLEANUP_INTERVAL_SECS)]
     cleanup_interval_secs: u64,
     /// Enable /api/__test/* (tests only; never in production).
     #[arg(long)]

@@ -108,12 +108,9 @@ fn cors_layer(config: &Config) -> Option<CorsLayer> {
             .allow_methods([Method::GET, Method::POST])
             .allow_headers([
                 header::CONTENT_TYPE,
-                HeaderName::from_static("x-csrf-token"),
+                HeaderName::from_static(crate::auth::CSRF_HEADER),
             ])
-            .expose_headers([
-                HeaderName::from_static("x-correlation-id"),
-                header::RETRY_AFTER,
-            ]),
+            .expose_headers([crate::request_log::CORRELATION_HEADER, header::RETRY_AFTER]),
     )
 }
 
