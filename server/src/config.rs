@@ -84,6 +84,33 @@ impl Config {
     pub fn cookies_secure(&self) -> bool {
         self.cookie_secure || self.cookie_samesite == SameSite::None
     }
+
+    /// Flags that would otherwise be dropped silently (an origin CORS cannot use, a cookie
+    /// domain a header cannot carry) are refused at start-up, with the flag named.
+    pub fn validate(&self) -> Result<(), String> {
+        for origin in &self.cors_origins {
+            let well_formed = (origin.starts_with("http://") || origin.starts_with("https://"))
+                && !origin.trim_end_matches('/').contains(['?', '#', ' '])
+                && axum::http::HeaderValue::from_str(origin).is_ok();
+            if !well_formed {
+                return Err(format!(
+                    "--cors-origin {origin:?} is not an origin like https://app.example.com"
+                ));
+            }
+        }
+        if let Some(domain) = &self.cookie_domain {
+            let safe = !domain.is_empty()
+                && domain
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+            if !safe {
+                return Err(format!(
+                    "--cookie-domain {domain:?} is not a domain like .example.com"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A path under the system temp folder that no other run uses.
@@ -144,5 +171,31 @@ impl Default for Config {
             test_hooks: false,
             test_httponly_csrf: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unusable_origins_and_cookie_domains_are_refused() {
+        let with = |origins: &[&str], domain: Option<&str>| Config {
+            cors_origins: origins.iter().map(|o| o.to_string()).collect(),
+            cookie_domain: domain.map(str::to_owned),
+            ..Config::default()
+        };
+        assert!(with(
+            &["https://app.example.com", "http://127.0.0.1:8080"],
+            Some(".example.com")
+        )
+        .validate()
+        .is_ok());
+        assert!(with(&["app.example.com"], None).validate().is_err());
+        assert!(with(&["https://a.example\r\nX: 1"], None)
+            .validate()
+            .is_err());
+        assert!(with(&[], Some("example.com; Secure")).validate().is_err());
+        assert!(with(&[], Some("")).validate().is_err());
     }
 }

@@ -37,6 +37,8 @@ pub enum StartError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A flag's value cannot be used (the message names the flag).
+    InvalidFlag(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -46,6 +48,7 @@ impl std::fmt::Display for StartError {
                 write!(f, "cannot listen on {addr}: the port is already in use (pick another with --port)")
             }
             StartError::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
+            StartError::InvalidFlag(message) => write!(f, "cannot start: {message}"),
             StartError::DataDir { path, source } => {
                 write!(
                     f,
@@ -164,6 +167,7 @@ impl Drop for RunningServer {
 
 /// Binds (port 0 = a free port), prepares the data folder, and serves in the background.
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
+    config.validate().map_err(StartError::InvalidFlag)?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| {
