@@ -129,3 +129,39 @@ pub async fn convert(stack: &Stack, path: &Path, target: &str) -> Result<()> {
     stack.click("[data-testid=convert]").await?;
     wait_for_state(stack, "completed").await
 }
+
+/// Writes a `width`×`height` PNG named `name`, chooses it and waits for "chosen".
+pub async fn choose_png(stack: &Stack, dir: &Path, name: &str, size: (u32, u32)) -> Result<()> {
+    let png = write_png(dir, name, size.0, size.1)?;
+    choose_file(stack, &png).await?;
+    wait_for_state(stack, "chosen").await
+}
+
+/// Clicks Download, waits for download number `downloads_before + 1` and checks that every
+/// downloaded file decodes as an image of `size`.
+pub async fn download_and_check(
+    stack: &Stack,
+    downloads_before: usize,
+    size: (u32, u32),
+) -> Result<()> {
+    stack.click("[data-testid=download]").await?;
+    let files = wait_for_downloads(stack, downloads_before + 1).await?;
+    for file in &files {
+        let decoded = image::open(file)?;
+        assert_eq!((decoded.width(), decoded.height()), size, "{file:?}");
+    }
+    Ok(())
+}
+
+/// Fails the test if the app itself logged an error (4xx/5xx answers, which Chromium logs as
+/// network errors, do not count).
+pub async fn assert_no_app_errors(stack: &Stack) -> Result<()> {
+    let errors: Vec<_> = stack
+        .console()
+        .await?
+        .into_iter()
+        .filter(|entry| entry.is_app_error())
+        .collect();
+    assert!(errors.is_empty(), "the app logged errors: {errors:#?}");
+    Ok(())
+}

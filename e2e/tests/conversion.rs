@@ -68,13 +68,7 @@ async fn png_to_jpeg(on_phone: bool) -> Result<()> {
     // The app is still there, with its result.
     assert_eq!(state(&stack).await, "completed");
 
-    let errors: Vec<_> = stack
-        .console()
-        .await?
-        .into_iter()
-        .filter(|entry| entry.is_app_error())
-        .collect();
-    assert!(errors.is_empty(), "the app logged errors: {errors:#?}");
+    assert_no_app_errors(&stack).await?;
     stack.stop().await
 }
 

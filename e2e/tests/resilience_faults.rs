@@ -20,9 +20,7 @@ fn api_error(kind: &str, message: &str) -> String {
 /// A PNG made in `dir` (which must outlive the upload) chosen, its default target (JPEG) kept,
 /// Convert clicked.
 async fn start_png(stack: &Stack, dir: &Path, name: &str) -> Result<()> {
-    let png = write_png(dir, name, 48, 32)?;
-    choose_file(stack, &png).await?;
-    wait_for_state(stack, "chosen").await?;
+    choose_png(stack, dir, name, (48, 32)).await?;
     record_states(stack).await?;
     stack.click("[data-testid=convert]").await
 }
@@ -67,17 +65,6 @@ async fn message_then_retry_completes(
     Ok(message)
 }
 
-/// Downloads the result once and checks it is the JPEG of the 48×32 PNG.
-async fn download_checks_out(stack: &Stack, downloads_before: usize) -> Result<()> {
-    stack.click("[data-testid=download]").await?;
-    let files = wait_for_downloads(stack, downloads_before + 1).await?;
-    for file in &files {
-        let decoded = image::open(file)?;
-        assert_eq!((decoded.width(), decoded.height()), (48, 32), "{file:?}");
-    }
-    Ok(())
-}
-
 /// Records every `data-state` the panel takes, from inside the page.
 async fn record_states(stack: &Stack) -> Result<()> {
     let script = "window.__states = [];
@@ -107,17 +94,6 @@ async fn states_seen(stack: &Stack) -> Result<Vec<String>> {
 }
 
 /// No uncaught error or panic in the page (failed responses are the server's, not the app's).
-async fn assert_no_app_errors(stack: &Stack) -> Result<()> {
-    let errors: Vec<_> = stack
-        .console()
-        .await?
-        .into_iter()
-        .filter(|entry| entry.is_app_error())
-        .collect();
-    assert!(errors.is_empty(), "the app logged errors: {errors:#?}");
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn scenario_4_job_status_503_three_times_polling_backs_off_and_completes() -> Result<()> {
     let stack = ready(StackOptions::default()).await?;
@@ -142,7 +118,7 @@ async fn scenario_4_job_status_503_three_times_polling_backs_off_and_completes()
         !states.iter().any(|s| s == "failed"),
         "no failure shown: {states:?}"
     );
-    download_checks_out(&stack, 0).await?;
+    download_and_check(&stack, 0, (48, 32)).await?;
     stack.quiet_period().await;
     let counters = stack.hooks.counters().await?;
     println!("scenario 4 (job_status 503 ×3): states {states:?}; {counters}");
@@ -170,7 +146,7 @@ async fn scenario_5_convert_500_once_still_converts_exactly_once() -> Result<()>
     start_png(&stack, inputs.path(), "once.png").await?;
     // The app checks the job's status and re-sends once: no failure for the person to handle.
     assert_eq!(settled(&stack).await?, "completed");
-    download_checks_out(&stack, 0).await?;
+    download_and_check(&stack, 0, (48, 32)).await?;
     stack.quiet_period().await;
     let counters = stack.hooks.counters().await?;
     println!(
@@ -207,7 +183,7 @@ async fn scenario_6_a_proxy_page_or_garbled_json_gets_a_message_and_a_retry() ->
     println!("scenario 6 (HTML 502 on upload): {message:?}; {counters}");
     assert_eq!(counters.number("conversions_started"), 1, "{counters}");
     assert_eq!(counters.requests("POST /api/upload"), 2, "{counters}");
-    download_checks_out(&stack, 0).await?;
+    download_and_check(&stack, 0, (48, 32)).await?;
 
     // Garbled JSON with a 500, twice in a row (the flow's own check-and-resend absorbs one).
     stack.click("[data-testid=convert-another]").await?;
@@ -246,7 +222,7 @@ async fn scenario_6_a_proxy_page_or_garbled_json_gets_a_message_and_a_retry() ->
     println!("scenario 6 (malformed JSON 200 on convert ×2): {message:?}; {counters}");
     assert_eq!(counters.number("conversions_started"), 1, "{counters}");
     assert_eq!(counters.requests("POST /api/upload"), 1, "not re-uploaded");
-    download_checks_out(&stack, 1).await?;
+    download_and_check(&stack, 1, (48, 32)).await?;
     assert_no_app_errors(&stack).await?;
     stack.stop().await
 }
@@ -295,7 +271,7 @@ async fn scenario_7_rate_limited_convert_counts_down_then_retries() -> Result<()
     assert_eq!(retry.text().await?, "Try again");
     retry.click().await?;
     wait_for_state(&stack, "completed").await?;
-    download_checks_out(&stack, 0).await?;
+    download_and_check(&stack, 0, (48, 32)).await?;
     let counters = stack.hooks.counters().await?;
     println!("scenario 7 (429 Retry-After 3 on convert): {message:?}; {counters}");
     assert_eq!(counters.number("conversions_started"), 1, "{counters}");

@@ -3,38 +3,17 @@
 //! goes down and comes back, two tabs share a session, and no secret leaks. Each scenario
 //! prints the server's counters.
 
-use std::path::Path;
-
 use fantoccini::Locator;
 use trustyconvert_e2e::flow::*;
 use trustyconvert_e2e::{Result, Stack, StackOptions};
 
 const STATE: &str = "[data-testid=session-state]";
 
-/// Downloads the result and checks it is a JPEG of `size`.
-async fn download_jpeg(stack: &Stack, count: usize, size: (u32, u32)) -> Result<()> {
-    stack.click("[data-testid=download]").await?;
-    let files = wait_for_downloads(stack, count).await?;
-    let newest = files
-        .iter()
-        .max_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
-        .ok_or("no download")?;
-    let image = image::open(newest)?;
-    assert_eq!((image.width(), image.height()), size);
-    Ok(())
-}
-
-async fn choose_png(stack: &Stack, dir: &Path) -> Result<()> {
-    let png = write_png(dir, "photo.png", 64, 48)?;
-    choose_file(stack, &png).await?;
-    wait_for_state(stack, "chosen").await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn scenario_1_session_expired_between_upload_and_convert() -> Result<()> {
     let stack = ready(StackOptions::default()).await?;
     let inputs = tempfile::tempdir()?;
-    choose_png(&stack, inputs.path()).await?;
+    choose_png(&stack, inputs.path(), "photo.png", (64, 48)).await?;
     stack.hooks.reset().await?;
     stack.hooks.when("POST", "/api/convert", "expire").await?;
 
@@ -46,7 +25,7 @@ async fn scenario_1_session_expired_between_upload_and_convert() -> Result<()> {
     // The first upload, and the redo from the same File after the session changed.
     assert_eq!(counters.requests("POST /api/upload"), 2);
     assert!(counters.requests("POST /api/convert") <= 3);
-    download_jpeg(&stack, 1, (64, 48)).await?;
+    download_and_check(&stack, 0, (64, 48)).await?;
     stack.stop().await
 }
 
@@ -54,13 +33,13 @@ async fn scenario_1_session_expired_between_upload_and_convert() -> Result<()> {
 async fn scenario_2_server_restarted_between_conversion_and_download() -> Result<()> {
     let mut stack = ready(StackOptions::default()).await?;
     let inputs = tempfile::tempdir()?;
-    choose_png(&stack, inputs.path()).await?;
+    choose_png(&stack, inputs.path(), "photo.png", (64, 48)).await?;
     stack.click("[data-testid=convert]").await?;
     wait_for_state(&stack, "completed").await?;
 
     // A real restart: every session and job is gone; the page stays.
     stack.start_server().await?;
-    download_jpeg(&stack, 1, (64, 48)).await?;
+    download_and_check(&stack, 0, (64, 48)).await?;
     let counters = stack.hooks.counters().await?;
     println!("scenario 2, server restarted mid-flow: {counters}");
     assert_eq!(counters.number("sessions_created"), 1);
@@ -74,7 +53,7 @@ async fn scenario_2_server_restarted_between_conversion_and_download() -> Result
 async fn scenario_3_token_rotated_between_two_steps() -> Result<()> {
     let stack = ready(StackOptions::default()).await?;
     let inputs = tempfile::tempdir()?;
-    choose_png(&stack, inputs.path()).await?;
+    choose_png(&stack, inputs.path(), "photo.png", (64, 48)).await?;
     stack.hooks.reset().await?;
     stack.hooks.when("POST", "/api/convert", "rotate").await?;
 
@@ -87,7 +66,7 @@ async fn scenario_3_token_rotated_between_two_steps() -> Result<()> {
     // Refused once with the old token (its answer carries the new cookie), then accepted.
     assert_eq!(counters.requests("POST /api/convert"), 2);
     assert_eq!(counters.requests("POST /api/upload"), 1);
-    download_jpeg(&stack, 1, (64, 48)).await?;
+    download_and_check(&stack, 0, (64, 48)).await?;
     stack.stop().await
 }
 
@@ -95,7 +74,7 @@ async fn scenario_3_token_rotated_between_two_steps() -> Result<()> {
 async fn scenario_8_server_down_then_up_again() -> Result<()> {
     let mut stack = ready(StackOptions::default()).await?;
     let inputs = tempfile::tempdir()?;
-    choose_png(&stack, inputs.path()).await?;
+    choose_png(&stack, inputs.path(), "photo.png", (64, 48)).await?;
     stack.stop_server().await;
 
     stack.click("[data-testid=convert]").await?;
@@ -111,7 +90,7 @@ async fn scenario_8_server_down_then_up_again() -> Result<()> {
     // The restarted server forgot the session: one new one, no storm of inits.
     assert_eq!(counters.number("sessions_created"), 1);
     assert!(counters.requests("GET /api/session/init") <= 2);
-    download_jpeg(&stack, 1, (64, 48)).await?;
+    download_and_check(&stack, 0, (64, 48)).await?;
     stack.stop().await
 }
 
@@ -154,7 +133,7 @@ async fn scenario_9_a_close_in_one_tab_stops_the_other() -> Result<()> {
 
     // The person acts in tab B: exactly one new session, and the conversion completes.
     let inputs = tempfile::tempdir()?;
-    choose_png(&stack, inputs.path()).await?;
+    choose_png(&stack, inputs.path(), "photo.png", (64, 48)).await?;
     stack.click("[data-testid=convert]").await?;
     wait_for_state(&stack, "completed").await?;
     let restarted = stack.hooks.counters().await?;
@@ -177,7 +156,7 @@ async fn scenario_9_a_rotated_shared_token_is_adopted_when_a_tab_is_shown() -> R
     // The server rotates the shared token; tab A's next request learns the new cookie.
     stack.hooks.reset().await?;
     stack.hooks.rotate_all().await?;
-    choose_png(&stack, inputs.path()).await?;
+    choose_png(&stack, inputs.path(), "photo.png", (64, 48)).await?;
     stack.click("[data-testid=convert]").await?;
     wait_for_state(&stack, "completed").await?;
 
@@ -185,7 +164,7 @@ async fn scenario_9_a_rotated_shared_token_is_adopted_when_a_tab_is_shown() -> R
     stack.browser.switch_to_window(tab_b).await?;
     stack.set_visibility(true).await?;
     let before = stack.hooks.counters().await?;
-    choose_png(&stack, inputs.path()).await?;
+    choose_png(&stack, inputs.path(), "photo.png", (64, 48)).await?;
     stack.click("[data-testid=convert]").await?;
     wait_for_state(&stack, "completed").await?;
     let after = stack.hooks.counters().await?;

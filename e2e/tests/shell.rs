@@ -1,6 +1,7 @@
 //! The app starts: the shell renders and the app logs no error.
 
 use fantoccini::Locator;
+use trustyconvert_e2e::flow::assert_no_app_errors;
 use trustyconvert_e2e::{Stack, StackOptions};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -40,13 +41,7 @@ async fn shell_renders_without_console_errors() -> trustyconvert_e2e::Result<()>
         .await?;
     assert_eq!(header_colour.as_str(), Some("rgb(44, 62, 80)"));
 
-    let errors: Vec<_> = stack
-        .console()
-        .await?
-        .into_iter()
-        .filter(|entry| entry.is_app_error())
-        .collect();
-    assert!(errors.is_empty(), "the app logged errors: {errors:#?}");
+    assert_no_app_errors(&stack).await?;
     stack.stop().await
 }
 
