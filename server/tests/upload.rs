@@ -51,27 +51,13 @@ async fn the_file_part_may_come_before_the_job_id() {
     let form = Form::new()
         .part("file", file_part(png(8, 8), "a.png"))
         .text("job_id", job.clone());
-    let r = s
-        .client
-        .post(ts.url("/api/upload"))
-        .header("X-CSRF-Token", &s.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&s, &ts, form).await;
     assert_eq!(r.status(), 201);
     // A non-UUID job id after the file: 400, and the streamed file is gone.
     let form = Form::new()
         .part("file", file_part(png(8, 8), "a.png"))
         .text("job_id", "not-a-uuid");
-    let r = s
-        .client
-        .post(ts.url("/api/upload"))
-        .header("X-CSRF-Token", &s.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&s, &ts, form).await;
     expect_error(r, 400, "ValidationError").await;
     assert_eq!(files_on_disk(&ts), 1);
     ts.stop().await;
@@ -108,24 +94,10 @@ async fn bad_uploads_are_400() {
     )
     .await;
     let only_file = Form::new().part("file", file_part(png(4, 4), "a.png"));
-    let r = s
-        .client
-        .post(ts.url("/api/upload"))
-        .header("X-CSRF-Token", &s.token)
-        .multipart(only_file)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&s, &ts, only_file).await;
     expect_error(r, 400, "ValidationError").await;
     let only_id = Form::new().text("job_id", new_job_id());
-    let r = s
-        .client
-        .post(ts.url("/api/upload"))
-        .header("X-CSRF-Token", &s.token)
-        .multipart(only_id)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&s, &ts, only_id).await;
     expect_error(r, 400, "ValidationError").await;
     let not_multipart = s
         .client

@@ -4,7 +4,6 @@
 
 use std::io::Cursor;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use reqwest::multipart::{Form, Part};
@@ -102,23 +101,9 @@ pub async fn init(client: &Client, ts: &TestServer) -> Value {
     r.json().await.unwrap()
 }
 
-static UUID_COUNTER: AtomicU64 = AtomicU64::new(1);
-
-/// A fresh UUID v4-shaped id.
+/// A fresh UUID v4 (the server's own generator: random, so ids never collide across tests).
 pub fn new_job_id() -> String {
-    let n = UUID_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
-    format!(
-        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-        nanos as u32,
-        (nanos >> 32) as u16,
-        n & 0xfff,
-        std::process::id() & 0xfff,
-        n
-    )
+    trustyconvert_server::ids::new_uuid_v4()
 }
 
 /// A `w`×`h` PNG with a gradient.
@@ -199,6 +184,11 @@ pub async fn upload(
     let form = Form::new()
         .text("job_id", job_id.to_owned())
         .part("file", file_part(bytes, filename));
+    post_form(s, ts, form).await
+}
+
+/// `POST /upload` with any multipart form, sent with the session's CSRF token.
+pub async fn post_form(s: &Session, ts: &TestServer, form: Form) -> Response {
     s.client
         .post(ts.url("/api/upload"))
         .header("X-CSRF-Token", &s.token)
