@@ -1,4 +1,4 @@
-//! The reference server's `--test-hooks` API, seen from a test: counters, faults, expiry.
+//! The reference server's `--test-hooks` API, seen from a test: counters, faults, holds, expiry.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -120,6 +120,22 @@ impl Hooks {
             target.extend(extra.clone());
         }
         self.send("POST", "fault", Some(body)).await.map(drop)
+    }
+
+    /// Holds back every request to `path` (exact, or a prefix ending in `*`, e.g.
+    /// `/assets/trustyconvert-web*`): each waits, without failing, until [`Hooks::release`] or
+    /// [`Hooks::reset`]. The page can so be used before its wasm arrives.
+    pub async fn hold(&self, path: &str) -> Result<()> {
+        self.send("POST", "hold", Some(json!({ "path": path })))
+            .await
+            .map(drop)
+    }
+
+    /// Lets every held request go on and stops holding.
+    pub async fn release(&self) -> Result<()> {
+        self.send("POST", "release", Some(json!({})))
+            .await
+            .map(drop)
     }
 
     /// Slows the server's reading of upload bodies to `bytes_per_second` (None: full speed).

@@ -18,7 +18,8 @@ struct Cli {
     /// Port to listen on (0 = any free port).
     #[arg(long, default_value_t = defaults::PORT)]
     port: u16,
-    /// Folder of the built app, served with an SPA fallback.
+    /// Folder of the built app (hashed files under assets/), served as a CDN would, with an SPA
+    /// fallback.
     #[arg(long, default_value = defaults::DIST)]
     dist: PathBuf,
     /// Folder for uploads and outputs [default: a fresh temporary folder, removed at exit].

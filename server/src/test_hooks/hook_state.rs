@@ -1,4 +1,5 @@
-//! What the test hooks remember: request counters, injected faults and the upload slow-down.
+//! What the test hooks remember: request counters, injected faults, held paths and the upload
+//! slow-down.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -7,6 +8,7 @@ use std::time::Duration;
 
 use axum::http::Method;
 use serde::Deserialize;
+use tokio::sync::watch;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -138,11 +140,46 @@ pub struct Trigger {
     pub action: TriggerAction,
 }
 
+/// Requests matching `path` (and `method`, if given) wait, without failing, until released.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Hold {
+    /// Exact path, or a prefix ending in `*`.
+    pub path: String,
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
+impl Hold {
+    fn matches(&self, method: &Method, path: &str) -> bool {
+        request_matches(&self.path, self.method.as_deref(), method, path)
+    }
+}
+
+/// Counts one held request while it waits, whether it is released or its client gives up.
+struct Waiting<'a>(&'a AtomicU64);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a AtomicU64) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Self(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct HookState {
     pub counters: Counters,
     faults: Mutex<Vec<Fault>>,
     triggers: Mutex<Vec<Trigger>>,
+    /// The holds in force; a held request waits for a change of this list that frees it.
+    holds: watch::Sender<Vec<Hold>>,
+    /// Requests waiting on a hold right now.
+    held: AtomicU64,
     upload_bytes_per_second: Mutex<Option<u64>>,
 }
 
@@ -182,6 +219,40 @@ impl HookState {
         Some(triggers.remove(i).action)
     }
 
+    /// Holds every request matching `hold` from now on; answers the number of holds in force.
+    pub fn add_hold(&self, hold: Hold) -> usize {
+        let mut in_force = 0;
+        self.holds.send_modify(|holds| {
+            holds.push(hold);
+            in_force = holds.len();
+        });
+        in_force
+    }
+
+    /// Stops holding and lets every held request go on; answers how many were waiting.
+    pub fn release(&self) -> u64 {
+        let waiting = self.held();
+        self.holds.send_replace(Vec::new());
+        waiting
+    }
+
+    /// Requests waiting on a hold right now.
+    pub fn held(&self) -> u64 {
+        self.held.load(Ordering::Relaxed)
+    }
+
+    /// Returns at once unless a hold matches this request; then returns when none does.
+    pub async fn wait_if_held(&self, method: &Method, path: &str) {
+        let is_held = |holds: &Vec<Hold>| holds.iter().any(|h| h.matches(method, path));
+        let mut holds = self.holds.subscribe();
+        if !is_held(&holds.borrow()) {
+            return;
+        }
+        let _waiting = Waiting::new(&self.held);
+        // An error means the sender is gone, and with it every hold.
+        let _ = holds.wait_for(|holds| !is_held(holds)).await;
+    }
+
     pub fn set_upload_rate(&self, bytes_per_second: Option<u64>) {
         *lock(&self.upload_bytes_per_second) = bytes_per_second.filter(|b| *b > 0);
     }
@@ -196,6 +267,7 @@ impl HookState {
         self.counters.reset();
         lock(&self.faults).clear();
         lock(&self.triggers).clear();
+        self.release();
         self.set_upload_rate(None);
     }
 }
@@ -221,22 +293,45 @@ mod tests {
         assert_eq!(hooks.take_trigger(&Method::POST, "/api/convert"), None);
     }
 
+    #[tokio::test]
+    async fn a_held_request_waits_until_released() {
+        let hooks = std::sync::Arc::new(HookState::default());
+        let hold: Hold = serde_json::from_str(r#"{"path": "/assets/app-*"}"#).unwrap();
+        assert_eq!(hooks.add_hold(hold), 1);
+        // Not matching: goes on at once.
+        hooks.wait_if_held(&Method::GET, "/assets/other.js").await;
+        let waiter = {
+            let hooks = hooks.clone();
+            tokio::spawn(async move { hooks.wait_if_held(&Method::GET, "/assets/app-1.js").await })
+        };
+        while hooks.held() == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!waiter.is_finished());
+        assert_eq!(hooks.release(), 1);
+        waiter.await.unwrap();
+        assert_eq!(hooks.held(), 0);
+        // Released means no longer holding.
+        hooks.wait_if_held(&Method::GET, "/assets/app-1.js").await;
+    }
+
     #[test]
     fn faults_match_by_prefix_and_run_out() {
         let hooks = HookState::default();
-        let fault: Fault =
-            serde_json::from_str(r#"{"path": "/trustyconvert-web-*", "count": 2, "status": 503}"#)
-                .unwrap();
+        let fault: Fault = serde_json::from_str(
+            r#"{"path": "/assets/trustyconvert-web-*", "count": 2, "status": 503}"#,
+        )
+        .unwrap();
         hooks.add_fault(fault);
         assert!(hooks.take_fault(&Method::GET, "/index.html").is_none());
         assert!(hooks
-            .take_fault(&Method::GET, "/trustyconvert-web-abc_bg.wasm")
+            .take_fault(&Method::GET, "/assets/trustyconvert-web-abc_bg.wasm")
             .is_some());
         assert!(hooks
-            .take_fault(&Method::GET, "/trustyconvert-web-abc.js")
+            .take_fault(&Method::GET, "/assets/trustyconvert-web-abc.js")
             .is_some());
         assert!(hooks
-            .take_fault(&Method::GET, "/trustyconvert-web-abc.js")
+            .take_fault(&Method::GET, "/assets/trustyconvert-web-abc.js")
             .is_none());
     }
 }

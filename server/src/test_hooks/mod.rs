@@ -18,18 +18,25 @@
 //!   "rotate" | "wipe"}`: one shot; just before the next matching request is handled, the action
 //!   is applied to every session (as the hooks of the same name do). It lands a session change
 //!   exactly between two steps of a client's flow.
+//! - `POST /api/__test/hold` `{"path": "/assets/trustyconvert-web*", "method": "GET"?}`: from now
+//!   on every request matching `path` (exact, or a prefix ending in `*`, as for `fault`) waits,
+//!   without failing, until `release` (or `reset`). A test can so keep the wasm from arriving
+//!   while it uses the page. Answers `{"holds": n}`, the holds in force.
+//! - `POST /api/__test/release`: stops holding and lets every held request go on. Answers
+//!   `{"released": n}`, how many were waiting.
 //! - `POST /api/__test/upload_rate` `{"bytes_per_second": 2000000}` or `{"bytes_per_second": null}`:
 //!   slows (or stops slowing) the reading of upload bodies.
 //! - `GET /api/__test/counters`: `{"requests": {"GET /api/session/init": {"200": 2}, …},
 //!   "session_init_calls", "sessions_created", "uploads_started", "uploads_completed",
-//!   "conversions_started", "sessions" (live), "jobs" (live), "files" (on disk under the data dir)}`.
-//! - `POST /api/__test/reset`: zeroes the counters, clears faults, the upload slow-down and the
-//!   rate-limit buckets.
+//!   "conversions_started", "sessions" (live), "jobs" (live), "files" (on disk under the data dir),
+//!   "held" (requests waiting on a hold now)}`.
+//! - `POST /api/__test/reset`: zeroes the counters, clears faults, holds (releasing what they
+//!   held), the upload slow-down and the rate-limit buckets.
 //! - `POST /api/__test/wipe`: drops every session, job, download token and file (a restart).
 
 mod hook_state;
 
-pub use hook_state::{Counters, Fault, HookState, Trigger, TriggerAction};
+pub use hook_state::{Counters, Fault, Hold, HookState, Trigger, TriggerAction};
 
 use std::sync::atomic::Ordering;
 
@@ -57,6 +64,8 @@ pub fn router() -> Router<SharedState> {
         .route("/__test/rotate", post(rotate))
         .route("/__test/fault", post(fault))
         .route("/__test/when", post(when))
+        .route("/__test/hold", post(hold))
+        .route("/__test/release", post(release))
         .route("/__test/upload_rate", post(upload_rate))
         .route("/__test/counters", get(counters))
         .route("/__test/reset", post(reset))
@@ -146,6 +155,18 @@ async fn fault(State(state): State<SharedState>, body: Bytes) -> Result<ApiOk<Va
     Ok(ApiOk::ok(json!({ "faults": pending })))
 }
 
+async fn hold(State(state): State<SharedState>, body: Bytes) -> Result<ApiOk<Value>, ApiError> {
+    let hold: Hold = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::Validation(format!("Invalid hold: {e}")))?;
+    let in_force = state.hooks.add_hold(hold);
+    Ok(ApiOk::ok(json!({ "holds": in_force })))
+}
+
+async fn release(State(state): State<SharedState>) -> ApiOk<Value> {
+    let released = state.hooks.release();
+    ApiOk::ok(json!({ "released": released }))
+}
+
 #[derive(Default, Deserialize)]
 struct UploadRate {
     #[serde(default)]
@@ -179,6 +200,7 @@ async fn counters(State(state): State<SharedState>) -> ApiOk<Value> {
         "sessions": state.sessions.live_count(),
         "jobs": state.sessions.job_count(),
         "files": files,
+        "held": state.hooks.held(),
     }))
 }
 
@@ -193,7 +215,8 @@ async fn wipe(State(state): State<SharedState>) -> ApiOk<Value> {
     ApiOk::ok(json!({ "wiped": true }))
 }
 
-/// Counts every request (but the hooks' own) and answers injected faults.
+/// Holds back held requests, counts every request (but the hooks' own) and answers injected
+/// faults.
 pub async fn count_and_inject(
     State(state): State<SharedState>,
     req: Request,
@@ -204,6 +227,8 @@ pub async fn count_and_inject(
     if path.starts_with("/api/__test/") {
         return next.run(req).await;
     }
+    // First, so a fault or trigger meant for a held request applies when it goes on.
+    state.hooks.wait_if_held(&method, &path).await;
     if let Some(action) = state.hooks.take_trigger(&method, &path) {
         fire(&state, action).await;
     }
