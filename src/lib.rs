@@ -1,25 +1,40 @@
 //! TrustyConvert web: drop a file, pick a format, download the conversion.
 
+// The native build exists only to prerender the first view; error sizes are judged where the
+// app runs, on wasm32's 32-bit pointers (there clippy's size lint holds).
+#![cfg_attr(not(target_arch = "wasm32"), allow(clippy::result_large_err))]
+
 pub mod api;
 pub mod browser;
 pub mod components;
 pub mod config;
 pub mod conversion;
+pub mod first_view;
 pub mod session;
 pub mod toast;
 
 use components::app::App;
 
-/// Installs the panic hook and logger from the page's configuration, then mounts the app.
+/// Installs the panic hook and logger from the page's configuration, then takes over the
+/// prerendered first view (hydration), or renders from nothing where the page holds none
+/// (`trunk serve`, a page without the root).
 pub fn start() {
     console_error_panic_hook::set_once();
     let config = config::AppConfig::from_document();
     // A second init (e.g. in tests) returns early inside wasm-logger; nothing to handle.
     wasm_logger::init(wasm_logger::Config::new(config.log_level));
     log::debug!("starting; api base {}", config.api_base);
-    yew::Renderer::<App>::with_props(components::app::AppProps {
-        config,
-        transport: None,
-    })
-    .render();
+    let props = first_view::props(config);
+    match browser::dom::element_by_id(first_view::ROOT_ID) {
+        Some(root) if root.has_child_nodes() => {
+            log::debug!("hydrating the prerendered first view");
+            yew::Renderer::<App>::with_root_and_props(root, props).hydrate();
+        }
+        Some(root) => {
+            yew::Renderer::<App>::with_root_and_props(root, props).render();
+        }
+        None => {
+            yew::Renderer::<App>::with_props(props).render();
+        }
+    }
 }

@@ -386,13 +386,15 @@ async fn scenario_12_the_page_says_so_when_the_app_cannot_start() -> Result<()> 
     stack
         .hooks
         .fault(
-            "/trustyconvert-web-*",
+            "/assets/trustyconvert-web-*",
             20,
             json!({"status": 503, "body": "unavailable", "content_type": "text/plain"}),
         )
         .await?;
     stack.browser.goto(&stack.url("/")).await?;
-    let text = stack.wait_for_text("#boot", "could not start").await?;
+    let text = stack
+        .wait_for_text("#boot-failed", "could not start")
+        .await?;
     assert!(text.contains("reload the page"), "{text}");
     assert!(
         stack

@@ -1,4 +1,5 @@
-//! Document lookups (meta tags, the URL, connectivity) and keyboard focus.
+//! Document lookups (meta tags, elements, the URL, connectivity), performance marks and
+//! keyboard focus.
 
 use wasm_bindgen::JsCast;
 
@@ -9,6 +10,19 @@ pub fn meta_content(name: &str) -> Option<String> {
     let element = document.query_selector(&selector).ok()??;
     let meta = element.dyn_into::<web_sys::HtmlMetaElement>().ok()?;
     Some(meta.content())
+}
+
+/// The element with `id`, if the page has one.
+pub fn element_by_id(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+/// Sets a User Timing mark (`performance.mark`), which benchmarks read from the page.
+pub fn performance_mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        // A mark that cannot be set only costs a benchmark its figure.
+        let _ = performance.mark(name);
+    }
 }
 
 /// The page's URL (`location.href`), against which relative API URLs resolve.

@@ -1,4 +1,5 @@
-//! Files the person chose: from a file input or from a drop's `DataTransfer`.
+//! Files the person chose: from a file input, from a drop's `DataTransfer`, or dropped on the
+//! page before the app took it over.
 
 use wasm_bindgen::JsCast;
 
@@ -8,7 +9,7 @@ pub fn from_input_event(event: &web_sys::Event) -> Option<web_sys::File> {
         .target()?
         .dyn_into::<web_sys::HtmlInputElement>()
         .ok()?;
-    input.files()?.get(0)
+    chosen_on(&input)
 }
 
 /// Clears a file input, so choosing the same file again still fires `change`.
@@ -68,4 +69,59 @@ pub fn upload_form(file: &web_sys::File, job_id: &str) -> Option<web_sys::FormDa
 pub fn text_file(name: &str, contents: &str) -> Option<web_sys::File> {
     let parts = js_sys::Array::of1(&contents.into());
     web_sys::File::new_with_str_sequence(&parts, name).ok()
+}
+
+/// The page-wide drop contract with the boot script (`static/boot.js`): it stops the browser
+/// from opening a file dropped anywhere on the page, holds the dropped files (the app may not
+/// run yet), and announces each drop with this event on `document`.
+const DROPPED_ON_PAGE_EVENT: &str = "trustyconvert:dropped";
+/// The boot script's function that hands over (and forgets) the files it holds.
+const TAKE_DROPPED_ON_PAGE: &str = "trustyconvertTakeDropped";
+
+/// The files dropped on the page outside the drop zone since the last call (before the app
+/// started, too); empty without the boot script.
+pub fn take_dropped_on_page() -> Vec<web_sys::File> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let take = js_sys::Reflect::get(&window, &TAKE_DROPPED_ON_PAGE.into())
+        .ok()
+        .and_then(|take| take.dyn_into::<js_sys::Function>().ok());
+    let Some(files) = take.and_then(|take| take.call0(&window).ok()) else {
+        return Vec::new();
+    };
+    if !js_sys::Array::is_array(&files) {
+        return Vec::new();
+    }
+    js_sys::Array::from(&files)
+        .iter()
+        .filter_map(|file| file.dyn_into::<web_sys::File>().ok())
+        .collect()
+}
+
+/// Calls `on_drop` after each drop on the page outside the drop zone; lives as long as the
+/// returned listener.
+pub fn on_dropped_on_page(on_drop: impl Fn() + 'static) -> Option<gloo::events::EventListener> {
+    let document = web_sys::window()?.document()?;
+    Some(gloo::events::EventListener::new(
+        &document,
+        DROPPED_ON_PAGE_EVENT,
+        move |_| on_drop(),
+    ))
+}
+
+/// The file already on `input`: one chosen before the app started stays on the very same
+/// input, which the app takes over.
+pub fn chosen_on(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
+    input.files()?.get(0)
+}
+
+/// Whether a click landed on the picker's own controls (the label or the input), which open
+/// the picker themselves.
+pub fn is_picker_control(event: &web_sys::Event) -> bool {
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|element| element.closest("label, input").ok().flatten())
+        .is_some()
 }

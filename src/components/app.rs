@@ -9,8 +9,10 @@ use super::{
     conversion_panel::ConversionPanel, diagnostics::Diagnostics, footer::Footer, header::Header,
     offline_banner::OfflineBanner, toasts::Toasts,
 };
+use crate::browser;
 use crate::config::AppConfig;
 use crate::conversion::UploadTransport;
+use crate::first_view::HYDRATED_MARK;
 use crate::session::provider::TransportOverride;
 use crate::session::SessionProvider;
 
@@ -30,16 +32,23 @@ pub fn App(props: &AppProps) -> Html {
         .transport
         .clone()
         .map(|transport| UploadTransport(transport.0));
-    // The static "Loading…" fallback in index.html has served its purpose once the app runs.
-    use_effect_with((), |_| {
-        if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
-            boot.remove();
-        }
-    });
+    // The first render is the prerendered one, the same on every page: what the URL asks for
+    // (the diagnostics panel) appears only once the app has taken over.
+    let diagnostics = use_state(|| false);
+    {
+        let diagnostics = diagnostics.clone();
+        let wanted = config.diagnostics;
+        use_effect_with((), move |_| {
+            if wanted {
+                diagnostics.set(true);
+            }
+            browser::dom::performance_mark(HYDRATED_MARK);
+        });
+    }
     let main = html! {
         <main id="main" class="main">
             <ConversionPanel />
-            if config.diagnostics {
+            if *diagnostics {
                 <Diagnostics />
             }
         </main>

@@ -1,6 +1,8 @@
 //! The main area: choose a file, pick the target, convert, follow progress, download. Thin: the
 //! state is in `ConversionStore`, the steps in `ConversionFlow`, the rules in the core.
 
+use std::rc::Rc;
+
 use trustyconvert_core::{human_size, FormatCatalog, JobState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -14,7 +16,7 @@ use super::job_progress::{status_text, JobProgress};
 use super::target_picker::TargetPicker;
 use crate::browser;
 use crate::conversion::{
-    use_conversion_flow, use_formats, use_online, ConversionStore, FormatsState,
+    use_conversion_flow, use_formats, use_online, ConversionFlow, ConversionStore, FormatsState,
 };
 use crate::session::{use_session, SessionPhase};
 
@@ -54,10 +56,12 @@ pub fn ConversionPanel() -> Html {
     }
 
     let catalog = formats.catalog();
-    let on_file = {
-        let (flow, catalog) = (flow.clone(), catalog.clone());
-        Callback::from(move |file: web_sys::File| flow.choose_file(file, &catalog))
-    };
+    let on_file = use_file_once_formats_load(&flow, &formats.state);
+    let accepting_files = matches!(
+        &store.job,
+        JobState::Idle | JobState::FileChosen { .. } | JobState::Failed { plan: None, .. }
+    );
+    use_files_dropped_on_page(accepting_files, on_file.clone());
     let on_target = {
         let flow = flow.clone();
         Callback::from(move |target: String| flow.choose_target(target))
@@ -238,4 +242,53 @@ fn use_step_headings(state: &'static str) -> StepHeadings {
         });
     }
     (*headings).clone()
+}
+
+/// Hands a chosen file to the flow, which validates it against the format list; a file that
+/// arrives before the list (one chosen or dropped before the app started) waits for it.
+#[hook]
+fn use_file_once_formats_load(
+    flow: &ConversionFlow,
+    formats: &FormatsState,
+) -> Callback<web_sys::File> {
+    let waiting = use_state(|| None::<web_sys::File>);
+    let catalog = match formats {
+        FormatsState::Loaded(catalog) => Some(Rc::clone(catalog)),
+        _ => None,
+    };
+    {
+        let (flow, waiting) = (flow.clone(), waiting.clone());
+        use_effect_with(
+            (catalog.clone(), (*waiting).clone()),
+            move |(catalog, file)| {
+                if let (Some(catalog), Some(file)) = (catalog, file) {
+                    flow.choose_file(file.clone(), catalog);
+                    waiting.set(None);
+                }
+            },
+        );
+    }
+    let flow = flow.clone();
+    Callback::from(move |file: web_sys::File| match &catalog {
+        Some(catalog) => flow.choose_file(file, catalog),
+        None => waiting.set(Some(file)),
+    })
+}
+
+/// Files dropped on the page outside the drop zone (held by the boot script, also before the
+/// app started) are taken while a file can be chosen, and dropped while a job runs.
+#[hook]
+fn use_files_dropped_on_page(accepting: bool, on_file: Callback<web_sys::File>) {
+    use_effect_with(accepting, move |accepting| {
+        let accepting = *accepting;
+        let take = move || {
+            let latest = browser::file::take_dropped_on_page().pop();
+            if let (true, Some(file)) = (accepting, latest) {
+                on_file.emit(file);
+            }
+        };
+        take();
+        let listener = browser::file::on_dropped_on_page(take);
+        move || drop(listener)
+    });
 }

@@ -1,5 +1,7 @@
-//! The drop zone: takes one file by drag and drop, by click (a real file input, kept in the DOM
-//! and visually hidden) or by keyboard (Enter or Space opens the picker).
+//! The drop zone: takes one file by drag and drop, or through a real file input whose "Choose
+//! file" label is the button. The input is visually hidden but focusable, so the keyboard
+//! reaches it and the prerendered page can pick a file before the app has started; a click
+//! anywhere else on the zone opens the picker too.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -28,29 +30,32 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
     let input = use_node_ref();
     let dragging = use_state(|| false);
 
-    let open_picker = {
+    // A click on the label or the input opens the picker by itself; elsewhere on the zone,
+    // open it from here.
+    let onclick = {
         let input = input.clone();
         let disabled = props.disabled;
-        move || {
-            if disabled {
+        Callback::from(move |event: MouseEvent| {
+            if disabled || file::is_picker_control(&event) {
                 return;
             }
             if let Some(input) = input.cast::<HtmlInputElement>() {
                 file::open_picker(&input);
             }
-        }
+        })
     };
-    let onclick = {
-        let open_picker = open_picker.clone();
-        Callback::from(move |_: MouseEvent| open_picker())
-    };
-    let onkeydown = Callback::from(move |event: KeyboardEvent| {
-        if matches!(event.key().as_str(), "Enter" | " " | "Spacebar") {
-            // Space would scroll the page otherwise.
-            event.prevent_default();
-            open_picker();
-        }
-    });
+    // A file chosen in the prerendered page, before the app started, is still on the input.
+    {
+        let (input, on_file) = (input.clone(), props.on_file.clone());
+        use_effect_with((), move |_| {
+            if let Some(input) = input.cast::<HtmlInputElement>() {
+                if let Some(chosen) = file::chosen_on(&input) {
+                    on_file.emit(chosen);
+                    file::clear_input(&input);
+                }
+            }
+        });
+    }
     let onchange = {
         let on_file = props.on_file.clone();
         Callback::from(move |event: Event| {
@@ -106,9 +111,8 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
     );
     html! {
         <div class="dropzone-wrap">
-            <div {class} data-testid="dropzone" role="button" tabindex={if props.disabled { "-1" } else { "0" }}
-                aria-disabled={props.disabled.to_string()} aria-describedby="dropzone-hint"
-                {onclick} {onkeydown} {ondragover} ondragenter={Callback::from(|event: DragEvent| event.prevent_default())}
+            <div {class} data-testid="dropzone" {onclick} {ondragover}
+                ondragenter={Callback::from(|event: DragEvent| event.prevent_default())}
                 {ondragleave} {ondrop}>
                 <svg class="dropzone-icon" viewBox="0 0 24 24" width="32" height="32" aria-hidden="true">
                     <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3" fill="none"
@@ -116,10 +120,13 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
                 </svg>
                 <p class="dropzone-lead">{ lead }</p>
                 <p class="dropzone-hint" id="dropzone-hint">{ props.hint.clone() }</p>
-                <span class="button button-secondary dropzone-button" aria-hidden="true">{ "Choose file" }</span>
+                // The input right before its label: the label shows the input's keyboard focus.
+                <input ref={input} type="file" id="file-input" class="visually-hidden dropzone-input"
+                    data-testid="file-input" accept={props.accept.clone()} aria-describedby="dropzone-hint"
+                    disabled={props.disabled} {onchange} />
+                <label for="file-input" class="button button-secondary dropzone-button"
+                    data-testid="choose-file">{ "Choose file" }</label>
             </div>
-            <input ref={input} type="file" id="file-input" class="visually-hidden" data-testid="file-input"
-                accept={props.accept.clone()} tabindex="-1" aria-hidden="true" disabled={props.disabled} {onchange} />
             if let Some(rejection) = props.rejection.clone() {
                 <p class="field-error" role="alert" data-testid="file-rejection">{ rejection }</p>
             }

@@ -55,12 +55,14 @@ pub fn use_formats() -> (Rc<FormatsStore>, Callback<()>) {
 }
 
 /// Whether the browser says it is online; follows the window's `online`/`offline` events.
+/// Online until the first effect has asked: the first render is the same as the prerendered one.
 #[hook]
 pub fn use_online() -> bool {
-    let online = use_state(browser::online::is_online);
+    let online = use_state_eq(|| true);
     {
         let online = online.clone();
         use_effect_with((), move |_| {
+            online.set(browser::online::is_online());
             let listeners = browser::online::on_change(move |now| online.set(now));
             move || drop(listeners)
         });

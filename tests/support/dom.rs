@@ -27,15 +27,6 @@ pub fn drag_event(kind: &str, transfer: &web_sys::DataTransfer) -> web_sys::Drag
     web_sys::DragEvent::new_with_event_init_dict(kind, &init).expect("a drag event")
 }
 
-/// A bubbling, cancelable `keydown` of `key`.
-pub fn key_event(key: &str) -> web_sys::KeyboardEvent {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key")
-}
-
 /// Drops `file` on the drop zone under `root`.
 pub fn drop_file(root: &web_sys::Element, file: &web_sys::File) {
     find(root, "[data-testid=dropzone]")
@@ -100,4 +91,19 @@ pub async fn wait_for_state(root: &web_sys::Element, wanted: &str) {
         settle().await;
     }
     panic!("never reached {wanted}: {}", root.inner_html());
+}
+
+/// Waits (up to ~9 s) until the text of `css` under `root` contains `wanted`.
+pub async fn wait_for_text(root: &web_sys::Element, css: &str, wanted: &str) {
+    for _ in 0..300 {
+        if query(root, css).is_some_and(|element| {
+            element
+                .text_content()
+                .is_some_and(|text| text.contains(wanted))
+        }) {
+            return;
+        }
+        settle().await;
+    }
+    panic!("{css} never said {wanted:?}: {}", root.inner_html());
 }
