@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::Result;
 
@@ -74,6 +75,9 @@ impl Drop for Chromedriver {
 pub struct BrowserOptions {
     pub window: (u32, u32),
     pub download_dir: PathBuf,
+    /// WebDriver's `pageLoadStrategy`: `"normal"` waits for the load event after navigating;
+    /// `"none"` returns at once (a page whose wasm a test holds back never finishes loading).
+    pub page_load_strategy: &'static str,
 }
 
 /// Opens headless Chromium with a fresh profile, console capture and silent downloads.
@@ -87,6 +91,7 @@ pub async fn open(
     let capabilities = json!({
         "browserName": "chrome",
         "goog:loggingPrefs": { "browser": "ALL" },
+        "pageLoadStrategy": options.page_load_strategy,
         "goog:chromeOptions": {
             "binary": chromium,
             "args": [
@@ -112,6 +117,44 @@ pub async fn open(
         .connect(&driver.url())
         .await?;
     Ok(client)
+}
+
+/// Sends a Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`) and
+/// returns its result. chromedriver delivers no CDP events: measure in the page instead.
+pub async fn cdp(client: &Client, command: &str, params: Value) -> Result<Value> {
+    let result = client
+        .issue_cmd(CdpCommand {
+            command: command.to_owned(),
+            params,
+        })
+        .await
+        .map_err(|error| format!("CDP {command} failed: {error}"))?;
+    Ok(result)
+}
+
+#[derive(Debug)]
+struct CdpCommand {
+    command: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        // No session yet: chromedriver answers "invalid session id", a clear enough error.
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.command, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
 }
 
 /// A port the OS says is free right now.

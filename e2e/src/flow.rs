@@ -117,6 +117,11 @@ pub async fn wait_for_downloads(stack: &Stack, count: usize) -> Result<Vec<PathB
 /// Chooses `path`, picks `target` (its `send_as`), converts and waits for the result.
 pub async fn convert(stack: &Stack, path: &Path, target: &str) -> Result<()> {
     choose_file(stack, path).await?;
+    convert_chosen(stack, target).await
+}
+
+/// Waits for the chosen file, picks `target` (its `send_as`), converts and waits for the result.
+pub async fn convert_chosen(stack: &Stack, target: &str) -> Result<()> {
     wait_for_state(stack, "chosen").await?;
     stack
         .browser

@@ -17,6 +17,8 @@ pub struct StackOptions {
     pub window: (u32, u32),
     /// Adjusts the server's configuration (limits, flags) before it starts.
     pub configure: fn(&mut trustyconvert_server::Config),
+    /// Navigation returns before the page has loaded (see `BrowserOptions`).
+    pub page_load_strategy: &'static str,
 }
 
 impl Default for StackOptions {
@@ -24,6 +26,7 @@ impl Default for StackOptions {
         Self {
             window: crate::screens::DESKTOP,
             configure: |_| {},
+            page_load_strategy: "normal",
         }
     }
 }
@@ -67,6 +70,7 @@ impl Stack {
         let browser_options = BrowserOptions {
             window: options.window,
             download_dir: downloads.path().to_path_buf(),
+            page_load_strategy: options.page_load_strategy,
         };
         let browser = browser::open(&driver, profile.path(), &browser_options).await?;
         Ok(Self {
