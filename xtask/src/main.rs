@@ -17,7 +17,9 @@ commands:
   test                      fmt, clippy, native tests, browser component tests, e2e; a summary per level
   dist                      build the app (release) into dist/ and print its size
   tools                     install the missing build and test tools, skip the present ones
-  bench                     benchmarks, each as a ratio against a baseline measured in the same run";
+  bench                     benchmarks, each as a ratio against a baseline measured in the same run;
+                            then the first load of the release build against a static page on
+                            emulated slow 4G (TRUSTYCONVERT_BENCH_COMPARE_DIST=<dist> adds a build)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
