@@ -299,6 +299,14 @@ async fn measure(client: &Client, page: &mut Page) -> Result<Sample> {
             page.expects_mark = false;
         }
     }
+    // A build without the mark renders its input only once its wasm has run: wait for it, or
+    // its time and bytes would be read before it got there.
+    wait_until(
+        client,
+        "const marks = window.__firstLoad; return !!marks && marks.input !== null;",
+        HYDRATION_TIMEOUT,
+    )
+    .await?;
     wait_until(
         client,
         "return document.readyState === 'complete';",
