@@ -10,12 +10,18 @@ use std::rc::Rc;
 use serde_json::json;
 use support::*;
 use trustyconvert_core::FormatCatalog;
-use trustyconvert_web::components::target_picker::{TargetPicker, TargetPickerProps};
+use trustyconvert_web::components::target_picker::{target_picker, TargetPickerProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// The picker is a plain function in the app; a component lets a test mount it alone.
+#[component]
+fn TargetPicker(props: &TargetPickerProps) -> Html {
+    target_picker(props)
+}
 
 fn catalog() -> FormatCatalog {
     FormatCatalog::from_data(&json!([

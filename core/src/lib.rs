@@ -10,11 +10,13 @@
 pub mod api;
 pub mod backoff;
 pub mod conversion;
+pub mod decimal;
 pub mod ids;
 pub mod session;
+pub mod small_sort;
 
 pub use api::csrf_scope::{encode_query_value, resolve_api_url, should_send_csrf};
-pub use api::envelope::{parse_response, parse_retry_after, ApiSuccess};
+pub use api::envelope::{parse_response, parse_response_with, parse_retry_after, ApiSuccess};
 pub use api::error::{ApiError, ApiErrorKind, FieldIssue};
 pub use api::retry::IdempotentRetry;
 pub use backoff::capped_backoff_ms;

@@ -51,21 +51,36 @@ fn render_first_view() -> Result<String, String> {
     Ok(tokio::task::LocalSet::new().block_on(&runtime, renderer.render()))
 }
 
-/// `page` with `markup` inside its empty root element. Exactly one empty root is required: a
-/// page rendered twice, or a template without the root, is a build error, not a silent skip.
+/// `page` with `markup` inside its empty root element, however the HTML minifier quoted its id.
+/// Exactly one empty root is required: a page rendered twice, or a template without the root,
+/// is a build error, not a silent skip.
 fn insert_into_root(page: &str, markup: &str) -> Result<String, String> {
-    let empty_root = format!("<div id=\"{ROOT_ID}\"></div>");
-    match page.matches(&empty_root).count() {
-        1 => Ok(page.replacen(
-            &empty_root,
+    let spellings = [
+        format!("<div id=\"{ROOT_ID}\"></div>"),
+        format!("<div id='{ROOT_ID}'></div>"),
+        format!("<div id={ROOT_ID}></div>"),
+    ];
+    let found: Vec<&String> = spellings
+        .iter()
+        .filter(|root| page.contains(root.as_str()))
+        .collect();
+    let count: usize = found
+        .iter()
+        .map(|root| page.matches(root.as_str()).count())
+        .sum();
+    match (found.first(), count) {
+        (Some(root), 1) => Ok(page.replacen(
+            root.as_str(),
             &format!("<div id=\"{ROOT_ID}\">{markup}</div>"),
             1,
         )),
-        0 => Err(format!(
-            "the page has no empty {empty_root} to prerender into (already prerendered, or \
-             index.html lost its root)"
+        (None, _) => Err(format!(
+            "the page has no empty <div id=\"{ROOT_ID}\"></div> to prerender into (already \
+             prerendered, or index.html lost its root)"
         )),
-        count => Err(format!("the page has {count} {empty_root}; expected one")),
+        (Some(_), count) => Err(format!(
+            "the page has {count} empty <div id=\"{ROOT_ID}\"> roots; expected one"
+        )),
     }
 }
 
@@ -109,6 +124,16 @@ mod tests {
                 r#"<body><div id="boot-failed" hidden></div><div id="app"><main>hi</main></div></body>"#
             )
         );
+    }
+
+    #[test]
+    fn finds_the_root_however_the_minifier_quoted_it() {
+        for page in [r#"<div id=app></div>"#, r#"<div id='app'></div>"#] {
+            assert_eq!(
+                insert_into_root(page, "x").as_deref(),
+                Ok(r#"<div id="app">x</div>"#)
+            );
+        }
     }
 
     #[test]

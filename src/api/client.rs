@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::future::{select, Either};
 
 use trustyconvert_core::{
-    parse_response, resolve_api_url, should_send_csrf, ApiError, ApiSuccess, IdempotentRetry,
+    parse_response_with, resolve_api_url, should_send_csrf, ApiError, ApiSuccess, IdempotentRetry,
     RequestContext,
 };
 
@@ -147,7 +147,8 @@ impl ApiClient {
                 abort: request.abort.clone(),
             };
             let outcome = match send_with_timeout(transport.as_ref(), wire, &request).await {
-                Ok(response) => parse_response(
+                Ok(response) => parse_response_with(
+                    browser::json::parse,
                     response.status,
                     response.content_type.as_deref(),
                     response.correlation_id.as_deref(),

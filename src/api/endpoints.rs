@@ -1,6 +1,6 @@
 //! One typed function per route of the API contract, each a thin wrapper over `ApiClient::send`.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use trustyconvert_core::{
     encode_query_value, resolve_api_url, ApiError, ApiErrorKind, ApiSuccess, DownloadToken,
     FormatCatalog, JobId, RemoteJobStatus,
@@ -67,12 +67,14 @@ pub async fn convert(
     target_format: &str,
     source_format: Option<&str>,
 ) -> Result<ApiSuccess, ApiError> {
-    let mut body = json!({ "job_id": job_id.as_str(), "target_format": target_format });
-    if let (Some(source), Some(object)) = (source_format, body.as_object_mut()) {
-        object.insert("source_format".to_owned(), Value::from(source));
-    }
+    let mut fields = vec![
+        ("job_id", job_id.as_str()),
+        ("target_format", target_format),
+    ];
+    fields.extend(source_format.map(|source| ("source_format", source)));
+    let body = browser::json::string_object(&fields);
     client
-        .send(ApiRequest::post("/convert", Body::Json(body.to_string())).by_user())
+        .send(ApiRequest::post("/convert", Body::Json(body)).by_user())
         .await
 }
 
@@ -86,7 +88,7 @@ pub async fn job_status(client: &ApiClient, job_id: &JobId) -> Result<RemoteJobS
 
 /// `POST /download_token`: a single-use token for one download.
 pub async fn download_token(client: &ApiClient, job_id: &JobId) -> Result<DownloadToken, ApiError> {
-    let body = json!({ "job_id": job_id.as_str() }).to_string();
+    let body = browser::json::string_object(&[("job_id", job_id.as_str())]);
     let success = client
         .send(ApiRequest::post("/download_token", Body::Json(body)).by_user())
         .await?;

@@ -9,6 +9,7 @@ pub mod dom;
 pub mod download;
 pub mod fetch;
 pub mod file;
+pub mod json;
 pub mod online;
 pub mod random;
 pub mod visibility;

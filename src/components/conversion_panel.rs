@@ -8,12 +8,12 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yewdux::use_store_value;
 
-use super::download_panel::DownloadPanel;
+use super::download_panel::{download_panel, DownloadPanelProps};
 use super::drop_zone::DropZone;
-use super::failure_notice::FailureNotice;
-use super::file_summary::FileSummary;
-use super::job_progress::{status_text, JobProgress};
-use super::target_picker::TargetPicker;
+use super::failure_notice::{failure_notice, use_countdown, FailureNoticeProps};
+use super::file_summary::{file_summary, FileSummaryProps};
+use super::job_progress::{job_progress, status_text, JobProgressProps};
+use super::target_picker::{target_picker, TargetPickerProps};
 use crate::browser;
 use crate::conversion::{
     use_conversion_flow, use_formats, use_online, ConversionFlow, ConversionStore, FormatsState,
@@ -43,6 +43,7 @@ pub fn ConversionPanel() -> Html {
     let online = use_online();
     let session = use_session();
     let headings = use_step_headings(state_name(&store.job));
+    let retry_wait = use_countdown(store.retry_not_before);
 
     {
         // Closing the session deleted the job on the server; keep only the file.
@@ -131,8 +132,13 @@ pub fn ConversionPanel() -> Html {
             html! {
                 <>
                     <h2 class="step-title" tabindex="-1" ref={headings.chosen.clone()}>{ "Ready to convert" }</h2>
-                    <FileSummary file={file.clone()} {mime} />
-                    <TargetPicker {targets} selected={target.clone().map(AttrValue::from)} on_change={on_target} />
+                    { file_summary(&FileSummaryProps { file: file.clone(), mime }) }
+                    { target_picker(&TargetPickerProps {
+                        targets,
+                        selected: target.clone().map(AttrValue::from),
+                        disabled: false,
+                        on_change: on_target,
+                    }) }
                     <div class="actions">
                         <button type="button" class="button button-primary" onclick={start}
                             disabled={!online || target.is_none()} data-testid="convert">
@@ -149,25 +155,39 @@ pub fn ConversionPanel() -> Html {
             html! {
                 <>
                     if let Some(plan) = job.plan() {
-                        <FileSummary file={plan.file.clone()} />
+                        { file_summary(&FileSummaryProps { file: plan.file.clone(), mime: None }) }
                     }
-                    <JobProgress job={job.clone()} on_cancel={cancel} heading={headings.progress.clone()} />
+                    { job_progress(&JobProgressProps {
+                        job: job.clone(),
+                        on_cancel: cancel,
+                        heading: headings.progress.clone(),
+                    }) }
                 </>
             }
         }
-        job @ JobState::Completed { .. } => html! {
-            <DownloadPanel job={job.clone()} pending={store.download_pending} {online}
-                downloads_started={store.downloads_started} on_download={download} on_reset={reset}
-                heading={headings.done.clone()} />
-        },
+        job @ JobState::Completed { .. } => download_panel(&DownloadPanelProps {
+            job: job.clone(),
+            pending: store.download_pending,
+            online,
+            downloads_started: store.downloads_started,
+            on_download: download,
+            on_reset: reset,
+            heading: headings.done.clone(),
+        }),
         job @ JobState::Failed { plan, .. } => html! {
             <>
                 // The file is still held: say which one "Try again" will convert.
                 if let Some(plan) = plan {
-                    <FileSummary file={plan.file.clone()} />
+                    { file_summary(&FileSummaryProps { file: plan.file.clone(), mime: None }) }
                 }
-                <FailureNotice job={job.clone()} {online} retry_not_before={store.retry_not_before}
-                    on_retry={retry} on_reset={reset} heading={headings.failed.clone()} />
+                { failure_notice(&FailureNoticeProps {
+                    job: job.clone(),
+                    online,
+                    wait: retry_wait,
+                    on_retry: retry,
+                    on_reset: reset,
+                    heading: headings.failed.clone(),
+                }) }
                 if plan.is_none() { { drop_zone(false) } }
             </>
         },

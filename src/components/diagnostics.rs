@@ -66,7 +66,7 @@ pub fn Diagnostics() -> Html {
         <section class="panel diagnostics" aria-labelledby="diagnostics-title" data-testid="diagnostics">
             <h2 id="diagnostics-title" class="panel-title">{ "Session diagnostics" }</h2>
             <dl class="diagnostics-facts">
-                <dt>{ "Phase" }</dt><dd data-testid="diag-phase">{ format!("{:?}", state.phase) }</dd>
+                <dt>{ "Phase" }</dt><dd data-testid="diag-phase">{ state.phase.name() }</dd>
                 <dt>{ "Session epoch" }</dt><dd data-testid="diag-epoch">{ state.epoch.0 }</dd>
                 <dt>{ "Token known" }</dt><dd>{ if state.token.is_some() { "yes" } else { "no" } }</dd>
                 <dt>{ "Inits sent" }</dt><dd data-testid="diag-inits">{ state.counters.inits }</dd>

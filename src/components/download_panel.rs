@@ -17,8 +17,9 @@ pub struct DownloadPanelProps {
     pub heading: NodeRef,
 }
 
-#[component]
-pub fn DownloadPanel(props: &DownloadPanelProps) -> Html {
+/// A plain function, not a component: it has no state of its own, and each component type
+/// costs the bundle its own mount, hydrate and update code.
+pub fn download_panel(props: &DownloadPanelProps) -> Html {
     let JobState::Completed {
         plan, output_size, ..
     } = &props.job

@@ -16,23 +16,21 @@ use crate::browser::clock;
 /// How often the countdown looks at the clock (it re-renders only when the seconds change).
 const COUNTDOWN_TICK_MS: u32 = 250;
 
-#[derive(Properties, PartialEq)]
 pub struct FailureNoticeProps {
     pub job: JobState,
     pub online: bool,
-    /// The server asked to wait until then (ms since the epoch) before a retry.
-    #[prop_or_default]
-    pub retry_not_before: Option<f64>,
+    /// Whole seconds the server asked to wait before a retry, counting down ([`use_countdown`]).
+    pub wait: u32,
     pub on_retry: Callback<()>,
     pub on_reset: Callback<()>,
     /// On the step's heading, so the panel can move focus there when the step changes.
-    #[prop_or_default]
     pub heading: NodeRef,
 }
 
-#[component]
-pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
-    let wait = use_countdown(props.retry_not_before);
+/// A plain function, not a component: each component type costs the bundle its own mount,
+/// hydrate and update code; the countdown's state lives in the panel.
+pub fn failure_notice(props: &FailureNoticeProps) -> Html {
+    let wait = props.wait;
     let JobState::Failed { plan, failure } = &props.job else {
         return html! {};
     };
@@ -74,7 +72,7 @@ pub fn FailureNotice(props: &FailureNoticeProps) -> Html {
 /// Whole seconds left until `not_before` (0 without one), kept current by a ticking clock that
 /// stops once the wait is over (nothing changes after 0, so nothing need wake the page).
 #[hook]
-fn use_countdown(not_before: Option<f64>) -> u32 {
+pub fn use_countdown(not_before: Option<f64>) -> u32 {
     let left = use_state_eq(|| not_before.map_or(0, |at| seconds_left(at, clock::now_ms())));
     {
         let left = left.clone();

@@ -11,8 +11,9 @@ pub struct FileSummaryProps {
     pub mime: Option<AttrValue>,
 }
 
-#[component]
-pub fn FileSummary(props: &FileSummaryProps) -> Html {
+/// A plain function, not a component: it has no state of its own, and each component type
+/// costs the bundle its own mount, hydrate and update code.
+pub fn file_summary(props: &FileSummaryProps) -> Html {
     let kind = match props.mime.as_deref().filter(|mime| !mime.is_empty()) {
         Some(mime) => format!("{} ({mime})", format_label(&props.file.extension)),
         None => format_label(&props.file.extension),

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use super::session_bar::SessionBar;
 
-#[component]
-pub fn Header() -> Html {
+/// A plain function: the header has no state of its own (the session bar has).
+pub fn header() -> Html {
     html! {
         <header class="header">
             <a class="brand" href="/">

@@ -4,7 +4,7 @@
 use trustyconvert_core::{target_label, upload_progress_text, JobState};
 use yew::prelude::*;
 
-use super::progress_bar::ProgressBar;
+use super::progress_bar::{progress_bar, ProgressBarProps};
 
 #[derive(Properties, PartialEq)]
 pub struct JobProgressProps {
@@ -30,8 +30,9 @@ pub fn status_text(job: &JobState) -> Option<String> {
     }
 }
 
-#[component]
-pub fn JobProgress(props: &JobProgressProps) -> Html {
+/// A plain function, not a component: it has no state of its own, and each component type
+/// costs the bundle its own mount, hydrate and update code.
+pub fn job_progress(props: &JobProgressProps) -> Html {
     let cancel = {
         let on_cancel = props.on_cancel.clone();
         Callback::from(move |_| on_cancel.emit(()))
@@ -40,13 +41,18 @@ pub fn JobProgress(props: &JobProgressProps) -> Html {
         return html! {};
     };
     let bar = match &props.job {
-        JobState::Uploading { sent, total, .. } => html! {
-                <ProgressBar value={props.job.upload_percent()} label="Upload progress"
-                    text={AttrValue::from(upload_progress_text(*sent, *total))} testid="upload-progress" />
-        },
-        JobState::Uploaded { .. } => html! {
-            <ProgressBar value={None::<u8>} label="Conversion progress" testid="convert-progress" />
-        },
+        JobState::Uploading { sent, total, .. } => progress_bar(&ProgressBarProps {
+            value: props.job.upload_percent(),
+            label: "Upload progress".into(),
+            text: Some(upload_progress_text(*sent, *total).into()),
+            testid: "upload-progress".into(),
+        }),
+        JobState::Uploaded { .. } => progress_bar(&ProgressBarProps {
+            value: None,
+            label: "Conversion progress".into(),
+            text: None,
+            testid: "convert-progress".into(),
+        }),
         JobState::Converting {
             progress, queued, ..
         } => {
@@ -55,10 +61,12 @@ pub fn JobProgress(props: &JobProgressProps) -> Html {
                 (false, Some(percent)) => format!("{percent}%"),
                 (false, None) => "Working…".to_owned(),
             };
-            html! {
-                <ProgressBar value={*progress} label="Conversion progress"
-                    text={AttrValue::from(text)} testid="convert-progress" />
-            }
+            progress_bar(&ProgressBarProps {
+                value: *progress,
+                label: "Conversion progress".into(),
+                text: Some(text.into()),
+                testid: "convert-progress".into(),
+            })
         }
         _ => return html! {},
     };

@@ -3,11 +3,9 @@
 
 use yew::prelude::*;
 
-use crate::conversion::use_online;
-
-#[component]
-pub fn OfflineBanner() -> Html {
-    let online = use_online();
+/// A plain function, not a component: the shell passes `use_online()` in, and each component
+/// type costs the bundle its own mount, hydrate and update code.
+pub fn offline_banner(online: bool) -> Html {
     html! {
         <div class="offline-live" role="status">
             if !online {

@@ -27,8 +27,9 @@ fn grouped(targets: &[TargetOption]) -> Vec<(FormatGroup, Vec<&TargetOption>)> {
     groups
 }
 
-#[component]
-pub fn TargetPicker(props: &TargetPickerProps) -> Html {
+/// A plain function, not a component: it has no state of its own, and each component type
+/// costs the bundle its own mount, hydrate and update code.
+pub fn target_picker(props: &TargetPickerProps) -> Html {
     let onchange = {
         let on_change = props.on_change.clone();
         Callback::from(move |event: Event| {

@@ -13,10 +13,13 @@ use crate::toast::{Toast, ToastService, ToastStore, ToastTone};
 pub fn Toasts() -> Html {
     let store = use_store_value::<ToastStore>();
     let service = ToastService::new(use_dispatch::<ToastStore>());
+    // Whether copying each toast's reference worked, by toast id (kept here, not in a component
+    // per toast: each component type costs the bundle its own mount, hydrate and update code).
+    let copied = use_state(Vec::<(u64, bool)>::new);
     let list = |errors: bool| {
         html! {
-            { for store.toasts.iter().filter(|toast| (toast.tone == ToastTone::Error) == errors).map(|toast| html! {
-                <ToastItem key={toast.id} toast={toast.clone()} service={service.clone()} />
+            { for store.toasts.iter().filter(|toast| (toast.tone == ToastTone::Error) == errors).map(|toast| {
+                toast_item(toast, &service, &copied)
             }) }
         }
     };
@@ -30,18 +33,13 @@ pub fn Toasts() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ToastItemProps {
-    toast: Toast,
-    service: ToastService,
-}
-
-#[component]
-fn ToastItem(props: &ToastItemProps) -> Html {
-    let copied = use_state(|| None::<bool>);
-    let toast = &props.toast;
+fn toast_item(
+    toast: &Toast,
+    service: &ToastService,
+    copied: &UseStateHandle<Vec<(u64, bool)>>,
+) -> Html {
     let dismiss = {
-        let (service, id) = (props.service.clone(), toast.id);
+        let (service, id) = (service.clone(), toast.id);
         Callback::from(move |_: MouseEvent| service.dismiss(id))
     };
     let class = match toast.tone {
@@ -49,29 +47,35 @@ fn ToastItem(props: &ToastItemProps) -> Html {
         ToastTone::Success => "toast toast-success",
         ToastTone::Error => "toast toast-error",
     };
-    let reference = toast.correlation_id.clone().map(|id| {
+    let reference = toast.correlation_id.clone().map(|reference| {
         let copy = {
-            let (copied, id) = (copied.clone(), id.clone());
+            let (copied, reference, id) = (copied.clone(), reference.clone(), toast.id);
             Callback::from(move |_: MouseEvent| {
-                let (copied, id) = (copied.clone(), id.clone());
-                spawn_local(async move { copied.set(Some(clipboard::copy_text(&id).await)) });
+                let (copied, reference) = (copied.clone(), reference.clone());
+                spawn_local(async move {
+                    let worked = clipboard::copy_text(&reference).await;
+                    let mut results: Vec<(u64, bool)> = (*copied).clone();
+                    results.retain(|(other, _)| *other != id);
+                    results.push((id, worked));
+                    copied.set(results);
+                });
             })
         };
-        let copy_label = match *copied {
+        let copy_label = match copied.iter().find(|(id, _)| *id == toast.id) {
             None => "Copy",
-            Some(true) => "Copied",
-            Some(false) => "Copy failed",
+            Some((_, true)) => "Copied",
+            Some((_, false)) => "Copy failed",
         };
         html! {
             <p class="toast-reference">
-                <span>{ "Reference: " }<code data-testid="toast-reference">{ id }</code></span>
+                <span>{ "Reference: " }<code data-testid="toast-reference">{ reference }</code></span>
                 <button type="button" class="button button-small" onclick={copy} data-testid="copy-reference"
                     aria-label="Copy the reference">{ copy_label }</button>
             </p>
         }
     });
     html! {
-        <div {class} data-testid="toast">
+        <div key={toast.id} {class} data-testid="toast">
             <div class="toast-body">
                 <p class="toast-message">{ toast.message.clone() }</p>
                 { for reference }

@@ -12,19 +12,21 @@ use super::formats::{load_formats, FormatsState, FormatsStore};
 use super::store::ConversionStore;
 use crate::api::use_api;
 use crate::browser::{self, xhr::XhrTransport};
+use crate::session::use_session;
 use crate::toast::{ToastService, ToastStore};
 
-/// The flow service. Uploads go through XHR unless an `UploadTransport` context says otherwise.
+/// The flow service. Uploads go through XHR unless the session's transport is overridden.
 #[hook]
 pub fn use_conversion_flow() -> ConversionFlow {
-    let client = use_api();
+    let session = use_session();
+    let client = session.manager.client();
     let jobs = use_dispatch::<ConversionStore>();
     let toasts = use_dispatch::<ToastStore>();
-    let upload = use_context::<UploadTransport>();
-    let upload = use_memo(upload, |upload| {
-        upload
-            .clone()
-            .unwrap_or_else(|| UploadTransport(Rc::new(XhrTransport)))
+    let upload = use_memo(session.transport_override, |transport| {
+        UploadTransport(match transport {
+            Some(transport) => Rc::clone(&transport.0),
+            None => Rc::new(XhrTransport),
+        })
     });
     ConversionFlow::new(client, jobs, ToastService::new(toasts), (*upload).clone())
 }

@@ -98,7 +98,10 @@ impl SessionManager {
         let action = self.decide_and_record(&event);
         match &action {
             Action::AdoptCookieToken(token) => {
-                log::debug!("session: adopted the token from the cookie ({event:?})");
+                log::debug!(
+                    "session: adopted the token from the cookie ({})",
+                    event.name()
+                );
                 let token = token.clone();
                 self.inner.dispatch.reduce_mut(|store| {
                     // Another tab may have replaced the session: work tied to ours must know.
@@ -113,10 +116,12 @@ impl SessionManager {
                 });
             }
             Action::UseToken(_) => {
-                log::debug!("session: token in the store is current ({event:?})")
+                log::debug!("session: token in the store is current ({})", event.name())
             }
-            Action::WaitForUser => log::debug!("session: closed by the user; waiting ({event:?})"),
-            other => log::debug!("session: {event:?} → {}", describe(other)),
+            Action::WaitForUser => {
+                log::debug!("session: closed by the user; waiting ({})", event.name())
+            }
+            other => log::debug!("session: {} → {}", event.name(), describe(other)),
         }
         action
     }
@@ -186,7 +191,7 @@ impl SessionManager {
             let mut slot = self.inner.init_flight.borrow_mut();
             match slot.as_ref() {
                 Some(flight) => {
-                    log::debug!("session: joining the init in flight ({reason:?})");
+                    log::debug!("session: joining the init in flight ({})", reason.name());
                     flight.clone()
                 }
                 None => {
@@ -218,7 +223,7 @@ impl SessionManager {
             log::debug!("session: init backs off {wait} ms after failures");
             gloo::timers::future::sleep(Duration::from_millis(wait)).await;
         }
-        log::debug!("session: init ({reason:?})");
+        log::debug!("session: init ({})", reason.name());
         self.inner.dispatch.reduce_mut(|store| {
             store.phase = SessionPhase::Initializing;
             store.counters.inits += 1;

@@ -40,6 +40,8 @@ pub struct SessionProviderProps {
 pub struct SessionHandle {
     pub state: Rc<SessionStore>,
     pub manager: SessionManager,
+    /// The transport tests script the server with, which then takes the uploads too.
+    pub transport_override: Option<TransportOverride>,
 }
 
 impl SessionHandle {
@@ -96,6 +98,7 @@ pub fn SessionProvider(props: &SessionProviderProps) -> Html {
     let handle = SessionHandle {
         state,
         manager: (*manager).clone(),
+        transport_override: props.transport.clone(),
     };
     html! {
         <ContextProvider<SessionHandle> context={handle}>

@@ -23,6 +23,20 @@ pub enum SessionPhase {
     Failed(String),
 }
 
+impl SessionPhase {
+    /// The phase's name, for diagnostics (a derived `Debug` costs the bundle its machinery).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SessionPhase::Unknown => "Unknown",
+            SessionPhase::Unverified => "Unverified",
+            SessionPhase::Initializing => "Initializing",
+            SessionPhase::Ready => "Ready",
+            SessionPhase::Closed => "Closed",
+            SessionPhase::Failed(_) => "Failed",
+        }
+    }
+}
+
 /// Counts for diagnostics (shown in debug logs and read by tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SessionCounters {

@@ -21,6 +21,7 @@
 use serde_json::{Map, Value};
 
 use super::error::{normalise_type, ApiError, ApiErrorKind, FieldIssue};
+use crate::decimal::Decimal;
 use crate::ids::CsrfToken;
 
 /// A successful answer: the envelope's `data` (or the tolerated equivalent). `Debug` leaves
@@ -51,8 +52,28 @@ impl ApiSuccess {
     }
 }
 
-/// Parses one HTTP answer. Never panics, whatever the bytes.
+/// Parses one HTTP answer, its JSON with serde_json. Never panics, whatever the bytes.
 pub fn parse_response(
+    status: u16,
+    content_type: Option<&str>,
+    correlation_header: Option<&str>,
+    retry_after_header: Option<&str>,
+    body: &[u8],
+) -> Result<ApiSuccess, ApiError> {
+    parse_response_with(
+        |bytes| serde_json::from_slice(bytes).ok(),
+        status,
+        content_type,
+        correlation_header,
+        retry_after_header,
+        body,
+    )
+}
+
+/// Parses one HTTP answer with `parse_json` reading the JSON text (`None` when malformed): the
+/// browser app passes the browser's own `JSON.parse`, which costs the bundle nothing.
+pub fn parse_response_with(
+    parse_json: impl FnOnce(&[u8]) -> Option<Value>,
     status: u16,
     content_type: Option<&str>,
     correlation_header: Option<&str>,
@@ -63,7 +84,7 @@ pub fn parse_response(
     if status == 0 {
         return Err(ApiError::network().with_correlation_id(header_correlation));
     }
-    let json = parse_json(content_type, body);
+    let json = json_body(content_type, body, parse_json);
     let success_status = (200..300).contains(&status);
 
     match json {
@@ -128,12 +149,16 @@ pub fn parse_response(
 /// How much of a non-JSON error body is scanned for "csrf".
 const BODY_SCAN_LIMIT: usize = 16 * 1024;
 
-fn parse_json(content_type: Option<&str>, body: &[u8]) -> Option<Value> {
+fn json_body(
+    content_type: Option<&str>,
+    body: &[u8],
+    parse_json: impl FnOnce(&[u8]) -> Option<Value>,
+) -> Option<Value> {
     let says_json = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     // Some proxies mislabel JSON; anything starting like JSON is tried whatever the header says.
     if says_json || matches!(first, Some(b'{') | Some(b'[')) {
-        serde_json::from_slice(body).ok()
+        parse_json(body)
     } else {
         None
     }
@@ -336,11 +361,8 @@ fn contains_csrf(text: &str) -> bool {
 /// `Retry-After` as delta-seconds (fractions rounded up, huge values saturated).
 pub fn parse_retry_after(header: Option<&str>) -> Option<u32> {
     let value = header?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(u32::try_from(secs).unwrap_or(u32::MAX));
-    }
-    let secs = value.parse::<f64>().ok()?;
-    seconds_from_f64(secs)
+    let secs = Decimal::parse(value)?.ceil();
+    Some(u32::try_from(secs).unwrap_or(u32::MAX))
 }
 
 fn seconds_from_f64(secs: f64) -> Option<u32> {

@@ -47,6 +47,32 @@ pub enum ApiErrorKind {
     Decode,
 }
 
+impl ApiErrorKind {
+    /// The kind's name, for logs and diagnostics (a derived `Debug` would cost the wasm bundle
+    /// its formatting machinery; the details are in `ApiError`'s `Display`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ApiErrorKind::Csrf => "Csrf",
+            ApiErrorKind::Session => "Session",
+            ApiErrorKind::Token => "Token",
+            ApiErrorKind::Forbidden => "Forbidden",
+            ApiErrorKind::NotFound => "NotFound",
+            ApiErrorKind::TooLarge => "TooLarge",
+            ApiErrorKind::RateLimited { .. } => "RateLimited",
+            ApiErrorKind::TaskLimit { .. } => "TaskLimit",
+            ApiErrorKind::Validation { .. } => "Validation",
+            ApiErrorKind::Server { .. } => "Server",
+            ApiErrorKind::Unexpected { .. } => "Unexpected",
+            ApiErrorKind::Network => "Network",
+            ApiErrorKind::Timeout => "Timeout",
+            ApiErrorKind::Offline => "Offline",
+            ApiErrorKind::Cancelled => "Cancelled",
+            ApiErrorKind::SessionClosed => "SessionClosed",
+            ApiErrorKind::Decode => "Decode",
+        }
+    }
+}
+
 /// A field-level problem from an error's `details` (`[{"field","message"}]` or `{field: message}`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldIssue {
@@ -266,9 +292,12 @@ pub(crate) fn normalise_type(value: &str) -> String {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.kind)?;
+        f.write_str(self.kind.name())?;
         if let Some(status) = self.status {
             write!(f, " (HTTP {status})")?;
+        }
+        if let Some(secs) = self.retry_after_secs() {
+            write!(f, " retry_after={secs}s")?;
         }
         if let Some(server_type) = &self.server_type {
             write!(f, " type={server_type}")?;
@@ -355,7 +384,7 @@ mod tests {
             .with_correlation_id(Some("c-1".into()));
         assert_eq!(
             err.to_string(),
-            "Server { status: 502 } (HTTP 502) correlation_id=c-1"
+            "Server (HTTP 502) correlation_id=c-1"
         );
         assert_eq!(err.reference().as_deref(), Some("Reference: c-1"));
         assert!(err.user_message().contains("error 502"));

@@ -1,11 +1,10 @@
 //! The converter list from `/convert/formats`, read tolerantly (every shape of API.md), and the
 //! questions the UI asks of it: which targets for this source, which files are accepted, how big.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Map, Value};
 
 use crate::api::error::ApiError;
+use crate::small_sort;
 
 /// The upload limit when the server names none (the API's default, 100 MiB).
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
@@ -133,7 +132,8 @@ fn rank(format: &str) -> usize {
 pub struct Converter {
     pub id: String,
     pub name: String,
-    pub inputs: BTreeSet<String>,
+    /// Sorted, without repeats.
+    pub inputs: Vec<String>,
     pub outputs: Vec<(String, String)>,
     pub max_size: Option<u64>,
 }
@@ -219,7 +219,7 @@ impl FormatCatalog {
             }
         }
         let source_group = format_group(&source);
-        targets.sort_by(|a, b| {
+        small_sort::sort_by(&mut targets, |a, b| {
             let key = |t: &TargetOption| (t.group != source_group, t.group, rank(&t.format));
             key(a).cmp(&key(b)).then_with(|| a.format.cmp(&b.format))
         });
@@ -242,8 +242,13 @@ impl FormatCatalog {
 
     /// Canonical extensions some converter accepts as input, sorted.
     pub fn accepted_extensions(&self) -> Vec<String> {
-        let all: BTreeSet<&String> = self.converters.iter().flat_map(|c| &c.inputs).collect();
-        all.into_iter().cloned().collect()
+        let mut all: Vec<String> = self
+            .converters
+            .iter()
+            .flat_map(|c| c.inputs.iter().cloned())
+            .collect();
+        small_sort::sort_dedup(&mut all);
+        all
     }
 
     /// For `<input accept>`: `.png,.jpg,.jpeg,…` (every alias of an accepted format included).
@@ -263,7 +268,7 @@ impl FormatCatalog {
     /// The labels of accepted formats, for messages ("PNG, JPEG, PDF").
     pub fn accepted_labels(&self) -> Vec<String> {
         let mut formats = self.accepted_extensions();
-        formats.sort_by_key(|f| (format_group(f), rank(f)));
+        small_sort::sort_by_key(&mut formats, |f| (format_group(f), rank(f)));
         formats.iter().map(|f| format_label(f)).collect()
     }
 
@@ -358,13 +363,14 @@ fn size_value(value: Option<&Value>) -> Option<u64> {
 }
 
 fn parse_converter(index: usize, object: &Map<String, Value>) -> Option<Converter> {
-    let inputs: BTreeSet<String> = format_list(field(
+    let mut inputs: Vec<String> = format_list(field(
         object,
         &["inputFormats", "input_formats", "inputs", "input"],
     ))
     .into_iter()
     .map(|(canonical, _)| canonical)
     .collect();
+    small_sort::sort_dedup(&mut inputs);
     let outputs = format_list(field(
         object,
         &["outputFormats", "output_formats", "outputs", "output"],

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::progress::percent;
 use super::validate::ValidatedFile;
 use crate::api::error::{ApiError, ApiErrorKind};
+use crate::decimal::Decimal;
 use crate::ids::JobId;
 
 /// First poll interval; conversions of small files finish within a second or two.
@@ -176,7 +177,8 @@ impl RemoteJobStatus {
         let number = |key: &str| {
             match data.get(key)? {
                 Value::Number(n) => n.as_f64(),
-                Value::String(s) => s.trim().parse::<f64>().ok(),
+                // A whole is exact enough for a percentage or a size.
+                Value::String(s) => Decimal::parse(s).map(|d| d.round() as f64),
                 _ => None,
             }
             .filter(|f| f.is_finite() && *f >= 0.0)

@@ -125,25 +125,32 @@ pub fn human_size(bytes: u64) -> String {
             format!("{bytes} bytes")
         };
     }
-    let mut value = bytes as f64 / 1024.0;
+    // Integer arithmetic: float formatting would cost the wasm bundle its tables (and u128
+    // its own division and printing code).
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    let mut divisor: u64 = 1024;
+    while bytes / 1024 >= divisor && unit < UNITS.len() - 1 {
+        divisor *= 1024;
         unit += 1;
     }
-    // One decimal below 100, none above; "1024 KB" after rounding becomes "1 MB".
-    let mut rounded = if value < 100.0 {
-        (value * 10.0).round() / 10.0
+    let (whole, rest) = (bytes / divisor, bytes % divisor);
+    // One decimal below 100, none above (halves round up); "1024 KB" becomes "1 MB".
+    let (mut whole, mut tenths) = if whole < 100 {
+        // `rest * 10` cannot overflow: rest < divisor <= 2^50.
+        let in_tenths = whole * 10 + (rest * 10 + divisor / 2) / divisor;
+        (in_tenths / 10, in_tenths % 10)
     } else {
-        value.round()
+        (whole + u64::from(rest >= divisor / 2), 0)
     };
-    if rounded >= 1024.0 && unit < UNITS.len() - 1 {
-        rounded = 1.0;
+    if whole >= 1024 && unit < UNITS.len() - 1 {
+        (whole, tenths) = (1, 0);
         unit += 1;
     }
-    let text = format!("{rounded:.1}");
-    let text = text.strip_suffix(".0").unwrap_or(&text);
-    format!("{text} {}", UNITS[unit])
+    if tenths == 0 {
+        format!("{whole} {}", UNITS[unit])
+    } else {
+        format!("{whole}.{tenths} {}", UNITS[unit])
+    }
 }
 
 #[cfg(test)]
@@ -229,6 +236,48 @@ mod tests {
         );
     }
 
+    /// The float formulation `human_size` had before, kept as the reference.
+    fn human_size_by_floats(bytes: u64) -> String {
+        const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
+        if bytes < 1024 {
+            return human_size(bytes);
+        }
+        let mut value = bytes as f64 / 1024.0;
+        let mut unit = 0;
+        while value >= 1024.0 && unit < UNITS.len() - 1 {
+            value /= 1024.0;
+            unit += 1;
+        }
+        let mut rounded = if value < 100.0 {
+            (value * 10.0).round() / 10.0
+        } else {
+            value.round()
+        };
+        if rounded >= 1024.0 && unit < UNITS.len() - 1 {
+            rounded = 1.0;
+            unit += 1;
+        }
+        let text = format!("{rounded:.1}");
+        let text = text.strip_suffix(".0").unwrap_or(&text);
+        format!("{text} {}", UNITS[unit])
+    }
+
+    #[test]
+    fn integer_sizes_read_as_the_float_formulation_did() {
+        // Every unit boundary and its neighbours, and a spread of sizes in between.
+        let mut samples: Vec<u64> = (10..60)
+            .flat_map(|shift| {
+                let edge = 1u64 << shift;
+                [edge - 1, edge, edge + 1, edge / 10 * 9, edge / 100 * 99]
+            })
+            .collect();
+        samples.extend((0..5000u64).map(|i| i * 7919 * 131 + 1024));
+        samples.extend((0..5000u64).map(|i| (i * 2_654_435_761) % (1 << 40) + 1024));
+        for bytes in samples {
+            assert_eq!(human_size(bytes), human_size_by_floats(bytes), "{bytes}");
+        }
+    }
+
     #[test]
     fn human_sizes() {
         let cases: &[(u64, &str)] = &[
@@ -237,6 +286,9 @@ mod tests {
             (1023, "1023 bytes"),
             (1024, "1 KB"),
             (1536, "1.5 KB"),
+            (72_499, "70.8 KB"),
+            (102_359, "100 KB"),
+            (153_600, "150 KB"),
             (1024 * 1024 - 1, "1 MB"),
             (104_857_600, "100 MB"),
             (12_900_000, "12.3 MB"),

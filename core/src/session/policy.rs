@@ -40,6 +40,25 @@ pub enum SessionEvent {
     RecoveryFailed,
 }
 
+impl SessionEvent {
+    /// The event's name for logs: a derived `Debug` would cost the wasm bundle its formatting
+    /// machinery, and tokens stay out of it by construction.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SessionEvent::AppLoad => "app load",
+            SessionEvent::PageVisible => "page visible",
+            SessionEvent::BeforeMutatingRequest => "before a mutating request",
+            SessionEvent::UserAction => "user action",
+            SessionEvent::ResponseWithToken(_) => "response with a token",
+            SessionEvent::ResponseWithoutToken => "response without a token",
+            SessionEvent::CsrfError { .. } => "CSRF error",
+            SessionEvent::SessionError { .. } => "session error",
+            SessionEvent::UserClosedSession => "user closed the session",
+            SessionEvent::RecoveryFailed => "recovery failed",
+        }
+    }
+}
+
 /// Facts about the request that failed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestContext {
@@ -81,6 +100,16 @@ pub enum InitReason {
 }
 
 impl InitReason {
+    /// The reason's name for logs (see [`SessionEvent::name`]).
+    pub fn name(self) -> &'static str {
+        match self {
+            InitReason::NoToken => "no token",
+            InitReason::UserStarted => "user started",
+            InitReason::CsrfRecovery => "CSRF recovery",
+            InitReason::SessionExpired => "session expired",
+        }
+    }
+
     /// The failed request is retried once after the init.
     pub fn retries_request(self) -> bool {
         matches!(self, InitReason::CsrfRecovery | InitReason::SessionExpired)
