@@ -8,6 +8,9 @@ use crate::{run, workspace};
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_NPM: &str = "binaryen@132";
 const WASM_OPT_VERSION: &str = "version 132";
+/// Minifies the wasm-bindgen glue, which Trunk's own minifier cannot parse.
+const TERSER_NPM: &str = "terser@5.51.4";
+const TERSER_VERSION: &str = "terser 5.51.4";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -23,7 +26,7 @@ pub enum Need {
 /// Makes every tool of `need` present; one clear line per tool that cannot be installed.
 pub fn ensure(need: Need) -> Result<(), String> {
     let mut missing = Vec::new();
-    let steps: [fn() -> Result<(), String>; 4] = [wasm_target, wasm_bindgen_cli, trunk, wasm_opt];
+    let steps: [fn() -> Result<(), String>; 4] = [wasm_target, wasm_bindgen_cli, trunk, npm_tools];
     for step in steps {
         if let Err(line) = step() {
             missing.push(line);
@@ -114,29 +117,48 @@ fn trunk() -> Result<(), String> {
     })
 }
 
-/// wasm-opt from npm's binaryen into .tools/ (Debian's binaryen 108 cannot parse our wasm).
-fn wasm_opt() -> Result<(), String> {
-    let local = workspace::tools_dir().join("node_modules/.bin/wasm-opt");
-    if run::first_line(&local, &["--version"]).is_some_and(|line| line.contains(WASM_OPT_VERSION)) {
+/// The terser the build minifies the JS glue with (from npm, in .tools/).
+pub fn terser() -> PathBuf {
+    workspace::tools_dir().join("node_modules/.bin/terser")
+}
+
+/// wasm-opt from npm's binaryen (Debian's binaryen 108 cannot parse our wasm) and terser, into
+/// .tools/, in one npm install: a second `--no-save` install would prune the first.
+fn npm_tools() -> Result<(), String> {
+    let wasm_opt = workspace::tools_dir().join("node_modules/.bin/wasm-opt");
+    let present = |tool: &Path, version: &str| {
+        run::first_line(tool, &["--version"]).is_some_and(|line| line.contains(version))
+    };
+    if present(&wasm_opt, WASM_OPT_VERSION) && present(&terser(), TERSER_VERSION) {
         return Ok(());
     }
+    let wanted = format!("{BINARYEN_NPM} {TERSER_NPM}");
     if find("npm").is_none() {
-        return Err(format!("wasm-opt ({BINARYEN_NPM}): npm is not installed; install Node.js and npm (e.g. `apt-get install npm`), then rerun"));
+        return Err(format!("wasm-opt and terser ({wanted}): npm is not installed; install Node.js and npm (e.g. `apt-get install npm`), then rerun"));
     }
     announce(
-        &format!("wasm-opt ({BINARYEN_NPM})"),
+        &format!("wasm-opt and terser ({wanted})"),
         "npm install into .tools/",
     );
     let dir = workspace::tools_dir();
     std::fs::create_dir_all(&dir)
-        .map_err(|error| format!("wasm-opt: cannot create {}: {error}", dir.display()))?;
+        .map_err(|error| format!("npm tools: cannot create {}: {error}", dir.display()))?;
     let prefix = dir.to_string_lossy().into_owned();
     run::status(run::command(
         "npm",
-        &["install", "--prefix", &prefix, "--no-audit", "--no-fund", "--no-save", BINARYEN_NPM],
+        &[
+            "install",
+            "--prefix",
+            &prefix,
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            BINARYEN_NPM,
+            TERSER_NPM,
+        ],
     ))
     .map_err(|error| {
-        format!("wasm-opt: `npm install --prefix .tools {BINARYEN_NPM}` failed ({error}); check access to the npm registry, then rerun")
+        format!("wasm-opt and terser: `npm install --prefix .tools {wanted}` failed ({error}); check access to the npm registry, then rerun")
     })
 }
 

@@ -382,10 +382,7 @@ mod tests {
         let err = ApiError::new(ApiErrorKind::Server { status: 502 })
             .with_status(502)
             .with_correlation_id(Some("c-1".into()));
-        assert_eq!(
-            err.to_string(),
-            "Server (HTTP 502) correlation_id=c-1"
-        );
+        assert_eq!(err.to_string(), "Server (HTTP 502) correlation_id=c-1");
         assert_eq!(err.reference().as_deref(), Some("Reference: c-1"));
         assert!(err.user_message().contains("error 502"));
     }
