@@ -11,13 +11,20 @@ use serde_json::json;
 use support::dom::*;
 use support::*;
 use trustyconvert_web::components::app::{App, AppProps};
-use trustyconvert_web::components::drop_zone::{DropZone, DropZoneProps};
+use trustyconvert_web::components::drop_zone::{drop_zone, use_drop_zone, DropZoneProps};
 use trustyconvert_web::config::AppConfig;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// The drop zone is a plain function in the app; a component lets a test mount it alone.
+#[component]
+fn DropZone(props: &DropZoneProps) -> Html {
+    let state = use_drop_zone(props.on_file.clone());
+    drop_zone(&state, props)
+}
 
 fn mount_zone(received: Rc<RefCell<Vec<String>>>) -> (web_sys::Element, yew::AppHandle<DropZone>) {
     let root = mount_point();

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use yewdux::use_store_value;
 
 use super::download_panel::{download_panel, DownloadPanelProps};
-use super::drop_zone::DropZone;
+use super::drop_zone::{self, use_drop_zone, DropZoneProps};
 use super::failure_notice::{failure_notice, use_countdown, FailureNoticeProps};
 use super::file_summary::{file_summary, FileSummaryProps};
 use super::job_progress::{job_progress, status_text, JobProgressProps};
@@ -63,6 +63,7 @@ pub fn ConversionPanel() -> Html {
         JobState::Idle | JobState::FileChosen { .. } | JobState::Failed { plan: None, .. }
     );
     use_files_dropped_on_page(accepting_files, on_file.clone());
+    let zone = use_drop_zone(on_file.clone());
     let on_target = {
         let flow = flow.clone();
         Callback::from(move |target: String| flow.choose_target(target))
@@ -107,11 +108,17 @@ pub fn ConversionPanel() -> Html {
     };
 
     let drop_zone = |compact: bool| {
-        html! {
-            <DropZone accept={catalog.accept_attribute()} hint={hint(&formats.state, &catalog)}
-                rejection={store.rejection.clone().map(AttrValue::from)} {compact}
-                on_file={on_file.clone()} />
-        }
+        drop_zone::drop_zone(
+            &zone,
+            &DropZoneProps {
+                accept: catalog.accept_attribute().into(),
+                hint: hint(&formats.state, &catalog).into(),
+                rejection: store.rejection.clone().map(AttrValue::from),
+                compact,
+                disabled: false,
+                on_file: on_file.clone(),
+            },
+        )
     };
 
     let body = match &store.job {

@@ -25,10 +25,37 @@ pub struct DropZoneProps {
     pub on_file: Callback<web_sys::File>,
 }
 
-#[component]
-pub fn DropZone(props: &DropZoneProps) -> Html {
+/// What the drop zone keeps between renders, held by the component that shows it: the drop
+/// zone itself is a plain function, as each component type costs the bundle its own mount,
+/// hydrate and update code.
+#[derive(Clone, PartialEq)]
+pub struct DropZoneState {
+    input: NodeRef,
+    dragging: UseStateHandle<bool>,
+}
+
+/// The drop zone's state. A file chosen in the prerendered page, before the app started, is
+/// still on the input when the app mounts: it goes to `on_file` then.
+#[hook]
+pub fn use_drop_zone(on_file: Callback<web_sys::File>) -> DropZoneState {
     let input = use_node_ref();
     let dragging = use_state(|| false);
+    {
+        let input = input.clone();
+        use_effect_with((), move |_| {
+            if let Some(input) = input.cast::<HtmlInputElement>() {
+                if let Some(chosen) = file::chosen_on(&input) {
+                    on_file.emit(chosen);
+                    file::clear_input(&input);
+                }
+            }
+        });
+    }
+    DropZoneState { input, dragging }
+}
+
+pub fn drop_zone(state: &DropZoneState, props: &DropZoneProps) -> Html {
+    let DropZoneState { input, dragging } = state;
 
     // A click on the label or the input opens the picker by itself; elsewhere on the zone,
     // open it from here.
@@ -44,18 +71,6 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
             }
         })
     };
-    // A file chosen in the prerendered page, before the app started, is still on the input.
-    {
-        let (input, on_file) = (input.clone(), props.on_file.clone());
-        use_effect_with((), move |_| {
-            if let Some(input) = input.cast::<HtmlInputElement>() {
-                if let Some(chosen) = file::chosen_on(&input) {
-                    on_file.emit(chosen);
-                    file::clear_input(&input);
-                }
-            }
-        });
-    }
     let onchange = {
         let on_file = props.on_file.clone();
         Callback::from(move |event: Event| {
@@ -121,7 +136,7 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
                 <p class="dropzone-lead">{ lead }</p>
                 <p class="dropzone-hint" id="dropzone-hint">{ props.hint.clone() }</p>
                 // The input right before its label: the label shows the input's keyboard focus.
-                <input ref={input} type="file" id="file-input" class="visually-hidden dropzone-input"
+                <input ref={input.clone()} type="file" id="file-input" class="visually-hidden dropzone-input"
                     data-testid="file-input" accept={props.accept.clone()} aria-describedby="dropzone-hint"
                     disabled={props.disabled} {onchange} />
                 <label for="file-input" class="button button-secondary dropzone-button"

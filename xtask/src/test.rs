@@ -104,7 +104,18 @@ pub fn run() -> Result<(), String> {
     match dist::build_release() {
         Ok(dist) => {
             // --show-output: each scenario prints the server's request counts, worth seeing.
-            let mut e2e = run::command("cargo", &["test", "--package", E2E, "--", "--show-output"]);
+            // --no-fail-fast: one failing scenario file must not hide the others' results.
+            let mut e2e = run::command(
+                "cargo",
+                &[
+                    "test",
+                    "--no-fail-fast",
+                    "--package",
+                    E2E,
+                    "--",
+                    "--show-output",
+                ],
+            );
             e2e.env("TRUSTYCONVERT_DIST", dist)
                 .env("CHROMEDRIVER", tools::CHROMEDRIVER)
                 .env("CHROMIUM", tools::CHROMIUM);
