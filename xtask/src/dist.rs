@@ -13,9 +13,9 @@ const ASSETS: &str = "assets";
 /// phone network can convert a file. The build fails past it, so size cannot creep back.
 /// The goal (issue 10) is 180,000 for the wasm and 195,000 for the visit; these are what the
 /// app reaches today, with a little room, until the goal is.
-const WASM_BUDGET_GZIP: usize = 192_000;
+const WASM_BUDGET_GZIP: usize = 191_000;
 /// index.html and every asset it loads (wasm, JS glue, CSS, boot script, icon).
-const FIRST_VISIT_BUDGET_GZIP: usize = 205_000;
+const FIRST_VISIT_BUDGET_GZIP: usize = 204_500;
 
 /// Builds dist/ in release mode, prerenders its first view, writes `.br` and `.gz` beside each
 /// asset, and prints the sizes.
