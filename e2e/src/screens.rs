@@ -5,54 +5,25 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Client;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::{Result, Stack};
+use crate::{browser, Result, Stack};
 
 /// The desktop size the stack opens with, and the phone it emulates.
 pub const DESKTOP: (u32, u32) = (1280, 800);
 pub const PHONE: (u32, u32) = (390, 844);
 
-/// A Chrome DevTools command sent through chromedriver.
-#[derive(Debug)]
-struct Cdp {
-    command: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> std::result::Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.command, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
 /// Emulates a phone viewport of `size` (touch, mobile layout), or returns to the window's own.
 pub async fn emulate(client: &Client, size: Option<(u32, u32)>) -> Result<()> {
-    let command = match size {
-        Some((width, height)) => Cdp {
-            command: "Emulation.setDeviceMetricsOverride",
-            params: json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true}),
-        },
-        None => Cdp {
-            command: "Emulation.clearDeviceMetricsOverride",
-            params: json!({}),
-        },
+    match size {
+        Some((width, height)) => {
+            let metrics =
+                json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true});
+            browser::cdp(client, "Emulation.setDeviceMetricsOverride", metrics).await?
+        }
+        None => browser::cdp(client, "Emulation.clearDeviceMetricsOverride", json!({})).await?,
     };
-    client.issue_cmd(command).await?;
     // Let the page lay itself out again before anything looks at it.
     tokio::time::sleep(Duration::from_millis(150)).await;
     Ok(())
