@@ -37,6 +37,9 @@ pub enum SessionRule {
     /// `/session/close`: sends the newest known token and recovers a stale one, but never
     /// creates a session, and a session error means there is nothing left to close.
     Close,
+    /// Needs no session (`/convert/formats`): its success proves nothing about the session, so
+    /// it neither confirms an adopted token nor ends a failed session.
+    Public,
 }
 
 /// A call to one endpoint, relative to the API base (`/upload`, `/job_status?job_id=…`).
@@ -166,6 +169,7 @@ impl ApiClient {
                 Ok(success) => {
                     match success.csrf_token() {
                         Some(token) => self.session.update_csrf_token_from_server(token),
+                        None if request.rule == SessionRule::Public => {}
                         None => self.session.confirm_session(),
                     }
                     return Ok(success);

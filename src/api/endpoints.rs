@@ -34,7 +34,9 @@ pub async fn session_close(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
 
 /// `GET /convert/formats`, read with the tolerant parser.
 pub async fn formats(client: &ApiClient) -> Result<FormatCatalog, ApiError> {
-    let success = client.send(ApiRequest::get("/convert/formats")).await?;
+    let mut request = ApiRequest::get("/convert/formats");
+    request.rule = SessionRule::Public;
+    let success = client.send(request).await?;
     FormatCatalog::from_data(&success.data)
 }
 
@@ -108,10 +110,9 @@ pub fn download_url(api_base: &str, token: &DownloadToken) -> String {
 
 /// `GET /health`.
 pub async fn health(client: &ApiClient) -> Result<Value, ApiError> {
-    client
-        .send(ApiRequest::get("/health"))
-        .await
-        .map(|success| success.data)
+    let mut request = ApiRequest::get("/health");
+    request.rule = SessionRule::Public;
+    client.send(request).await.map(|success| success.data)
 }
 
 fn decode_error(success: &ApiSuccess) -> ApiError {

@@ -22,13 +22,14 @@ pub fn SessionBar() -> Html {
     let confirming = use_state(|| false);
     let closing = use_state(|| false);
     let close_error = use_state(|| None::<String>);
+    let retrying = use_state(|| false);
 
     let (label, tone) = phase_text(&session.state.phase);
     let detail = match &session.state.phase {
         SessionPhase::Failed(reason) => Some(reason.clone()),
-        SessionPhase::Closed => {
-            Some("Your files were deleted. Choose a file to start a new session.".to_owned())
-        }
+        SessionPhase::Closed => Some(
+            "Your files were deleted. A new session starts when you convert a file.".to_owned(),
+        ),
         _ => None,
     };
     let can_close = matches!(
@@ -36,6 +37,20 @@ pub fn SessionBar() -> Html {
         SessionPhase::Ready | SessionPhase::Unverified
     );
 
+    let failed = matches!(session.state.phase, SessionPhase::Failed(_));
+    // A failed session is not the end: the person can ask for another attempt.
+    let retry = {
+        let (retrying, session) = (retrying.clone(), session.clone());
+        Callback::from(move |_| {
+            let (retrying, session) = (retrying.clone(), session.clone());
+            retrying.set(true);
+            spawn_local(async move {
+                // The outcome shows in the phase (Ready, or Failed with why).
+                let _ = session.manager.retry_failed_session().await;
+                retrying.set(false);
+            });
+        })
+    };
     let ask = {
         let confirming = confirming.clone();
         let close_error = close_error.clone();
@@ -76,6 +91,12 @@ pub fn SessionBar() -> Html {
             </span>
             if let Some(detail) = detail {
                 <span class="session-detail">{ detail }</span>
+            }
+            if failed {
+                <button type="button" class="button button-quiet" onclick={retry} disabled={*retrying}
+                    data-testid="session-retry">
+                    { if *retrying { "Trying again…" } else { "Try again" } }
+                </button>
             }
             if can_close && !*confirming {
                 <button type="button" class="button button-quiet" onclick={ask} data-testid="close-session">

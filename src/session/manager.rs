@@ -147,9 +147,13 @@ impl SessionManager {
         }
     }
 
-    /// A successful answer without a token confirms the token we sent.
+    /// A successful answer without a token from an endpoint that needs the session proves it
+    /// live: an adopted token is confirmed, and a failed session is not failed any more.
     pub fn confirm_session(&self) {
-        if self.store().phase == SessionPhase::Unverified {
+        if matches!(
+            self.store().phase,
+            SessionPhase::Unverified | SessionPhase::Failed(_)
+        ) {
             log::debug!("session: confirmed by a response");
             self.inner
                 .dispatch
@@ -179,6 +183,17 @@ impl SessionManager {
             Action::WaitForUser => Err(session_closed_error()),
             _ => Ok(()),
         }
+    }
+
+    /// The person's "Try again" after a failed session: resume the session the cookie names,
+    /// or start one (as the person's own action when they had closed the last one).
+    pub async fn retry_failed_session(&self) -> Result<(), ApiError> {
+        let reason = if self.store().user_closed {
+            InitReason::UserStarted
+        } else {
+            InitReason::NoToken
+        };
+        self.init_session(reason).await
     }
 
     /// `GET /session/init` as one shared flight: callers arriving while it runs wait for the
@@ -269,8 +284,14 @@ impl SessionManager {
         } else {
             reason
         };
+        // The same answer set the cookie: where the page can read it, it names the token.
         let token = success
             .csrf_token()
+            .or_else(|| {
+                read_csrf_cookie(&browser::cookie::document_cookie())
+                    .token()
+                    .cloned()
+            })
             .ok_or_else(|| ApiError::new(ApiErrorKind::Decode))?;
         let session_id = success
             .data

@@ -224,7 +224,7 @@ impl ApiError {
             }
             ApiErrorKind::Cancelled => "The request was cancelled.".to_owned(),
             ApiErrorKind::SessionClosed => {
-                "Your session was closed and its files deleted. Choose a file to start a new one."
+                "Your session was closed and its files deleted. Convert a file to start a new one."
                     .to_owned()
             }
             ApiErrorKind::Decode => match self.status {
