@@ -6,8 +6,8 @@ mod support;
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 
-use serde_json::json;
 use support::dom::*;
 use support::*;
 use trustyconvert_web::components::app::{App, AppProps};
@@ -126,31 +126,11 @@ async fn the_label_and_the_zone_open_the_picker_once_and_the_input_takes_the_key
     root.remove();
 }
 
-/// `/session/init` and a catalog of PNG and JPEG up to 16 bytes; anything else is a 500.
-fn server_with_formats() -> Rc<ScriptedServer> {
-    ScriptedServer::new(|request| {
-        if request.url.ends_with("/session/init") {
-            init_ok("s-1", "token-1")
-        } else if request.url.ends_with("/convert/formats") {
-            json(
-                200,
-                json!({"success": true, "data": [
-                    {"id": "image", "inputFormats": ["png", "jpg"], "outputFormats": ["png", "jpg", "pdf"], "maxSize": 16}
-                ]}),
-            )
-        } else {
-            json(
-                500,
-                json!({"success": false, "error": {"message": "unexpected", "type": "ServerError"}}),
-            )
-        }
-    })
-}
-
 /// Mounts the app against `server_with_formats` and waits for its catalog.
 async fn mount_app() -> (Rc<ScriptedServer>, web_sys::Element, yew::AppHandle<App>) {
     clear_csrf_cookie();
-    let server = server_with_formats();
+    // Files up to 16 bytes: a bigger one is refused before any request.
+    let server = server_with_formats(Duration::ZERO, 16);
     let root = mount_point();
     let props = AppProps {
         config: AppConfig::default(),

@@ -10,7 +10,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use serde_json::json;
 use support::dom::*;
 use support::*;
 use trustyconvert_web::components::app::{App, AppProps};
@@ -26,26 +25,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// Where a test writes on each element, to find the same node again after hydration.
 const MARK: &str = "__firstViewMark";
 
-/// `/session/init` and a PNG/JPEG catalog, answered after `latency` so that what hydration
-/// produces can be looked at before any answer changes it.
+/// The format list and the session answered after `latency`, so that what hydration produces
+/// can be looked at before any answer changes it.
 fn slow_server(latency: Duration) -> Rc<ScriptedServer> {
-    ScriptedServer::with_latency(latency, |request| {
-        if request.url.ends_with("/session/init") {
-            init_ok("s-1", "token-1")
-        } else if request.url.ends_with("/convert/formats") {
-            json(
-                200,
-                json!({"success": true, "data": [
-                    {"id": "image", "inputFormats": ["png", "jpg"], "outputFormats": ["png", "jpg"], "maxSize": 1000}
-                ]}),
-            )
-        } else {
-            json(
-                500,
-                json!({"success": false, "error": {"message": "unexpected", "type": "ServerError"}}),
-            )
-        }
-    })
+    server_with_formats(latency, 1000)
 }
 
 fn props(server: &Rc<ScriptedServer>) -> AppProps {

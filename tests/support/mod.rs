@@ -150,3 +150,25 @@ pub fn set_visibility(visible: bool) {
     );
     let _ = js_sys::eval(&script);
 }
+
+/// `/session/init` and a catalog of PNG and JPEG (to PNG, JPEG, PDF) up to `max_size` bytes,
+/// each answered after `latency`; anything else is a 500.
+pub fn server_with_formats(latency: Duration, max_size: u64) -> Rc<ScriptedServer> {
+    ScriptedServer::with_latency(latency, move |request| {
+        if request.url.ends_with("/session/init") {
+            init_ok("s-1", "token-1")
+        } else if request.url.ends_with("/convert/formats") {
+            json(
+                200,
+                serde_json::json!({"success": true, "data": [
+                    {"id": "image", "inputFormats": ["png", "jpg"], "outputFormats": ["png", "jpg", "pdf"], "maxSize": max_size}
+                ]}),
+            )
+        } else {
+            json(
+                500,
+                serde_json::json!({"success": false, "error": {"message": "unexpected", "type": "ServerError"}}),
+            )
+        }
+    })
+}
