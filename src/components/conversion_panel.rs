@@ -58,11 +58,7 @@ pub fn ConversionPanel() -> Html {
 
     let catalog = formats.catalog();
     let on_file = use_file_once_formats_load(&flow, &formats.state);
-    let accepting_files = matches!(
-        &store.job,
-        JobState::Idle | JobState::FileChosen { .. } | JobState::Failed { plan: None, .. }
-    );
-    use_files_dropped_on_page(accepting_files, on_file.clone());
+    use_files_dropped_on_page(store.job.takes_a_new_file(), on_file.clone());
     let zone = use_drop_zone(on_file.clone());
     let on_target = {
         let flow = flow.clone();

@@ -234,6 +234,16 @@ impl JobState {
         )
     }
 
+    /// Whether a new file may be chosen now: the drop zone is shown, and a file dropped on the
+    /// page is taken. Not while a job runs or its result waits, nor after a failure that still
+    /// holds its file ("Try again" or "Convert another file" decide then).
+    pub fn takes_a_new_file(&self) -> bool {
+        matches!(
+            self,
+            JobState::Idle | JobState::FileChosen { .. } | JobState::Failed { plan: None, .. }
+        )
+    }
+
     pub fn plan(&self) -> Option<&JobPlan> {
         match self {
             JobState::Uploading { plan, .. }

@@ -356,3 +356,29 @@ fn a_job_that_cannot_start_fails_visibly() {
         no_target
     );
 }
+
+#[test]
+fn a_new_file_is_taken_only_where_one_can_be_chosen() {
+    assert!(JobState::Idle.takes_a_new_file());
+    assert!(run(vec![JobEvent::FileChosen(file())]).takes_a_new_file());
+    let refused_before_upload = JobState::Failed {
+        plan: None,
+        failure: JobFailure::TimedOut,
+    };
+    assert!(refused_before_upload.takes_a_new_file());
+
+    let converting = run(to_converting());
+    assert!(!converting.takes_a_new_file(), "{converting:?}");
+    let mut events = to_converting();
+    events.push(status(RemoteStatus::Completed, None));
+    assert!(!run(events).takes_a_new_file());
+    assert!(
+        converting.plan().is_some(),
+        "the failure below holds a file"
+    );
+    let failed_with_its_file = JobState::Failed {
+        plan: converting.plan().cloned(),
+        failure: JobFailure::TimedOut,
+    };
+    assert!(!failed_with_its_file.takes_a_new_file());
+}
