@@ -4,7 +4,8 @@
 use trustyconvert_core::{converted_file_name, human_size, target_label, JobState};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// The arguments of a plain view function (no component, so no `Properties`).
+#[derive(PartialEq)]
 pub struct DownloadPanelProps {
     pub job: JobState,
     pub pending: bool,
@@ -13,7 +14,6 @@ pub struct DownloadPanelProps {
     pub on_download: Callback<()>,
     pub on_reset: Callback<()>,
     /// On the step's heading, so the panel can move focus there when the step changes.
-    #[prop_or_default]
     pub heading: NodeRef,
 }
 

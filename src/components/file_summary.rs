@@ -3,11 +3,11 @@
 use trustyconvert_core::{format_label, human_size, ValidatedFile};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// The arguments of a plain view function (no component, so no `Properties`).
+#[derive(PartialEq)]
 pub struct FileSummaryProps {
     pub file: ValidatedFile,
     /// The browser's MIME type for it, when it knows one.
-    #[prop_or_default]
     pub mime: Option<AttrValue>,
 }
 

@@ -6,12 +6,12 @@ use yew::prelude::*;
 
 use super::progress_bar::{progress_bar, ProgressBarProps};
 
-#[derive(Properties, PartialEq)]
+/// The arguments of a plain view function (no component, so no `Properties`).
+#[derive(PartialEq)]
 pub struct JobProgressProps {
     pub job: JobState,
     pub on_cancel: Callback<()>,
     /// On the step's heading, so the panel can move focus there when the step changes.
-    #[prop_or_default]
     pub heading: NodeRef,
 }
 

@@ -2,15 +2,14 @@
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+/// The arguments of a plain view function (no component, so no `Properties`).
+#[derive(PartialEq)]
 pub struct ProgressBarProps {
     /// 0–100; None when the server gives no progress.
     pub value: Option<u8>,
     pub label: AttrValue,
     /// Said beside the bar and to screen readers ("5 MB of 20 MB (25%)").
-    #[prop_or_default]
     pub text: Option<AttrValue>,
-    #[prop_or_default]
     pub testid: AttrValue,
 }
 
