@@ -46,7 +46,7 @@ pub fn SessionBar() -> Html {
             retrying.set(true);
             spawn_local(async move {
                 // The outcome shows in the phase (Ready, or Failed with why).
-                let _ = session.manager.retry_failed_session().await;
+                let _ = session.retry_failed_session().await;
                 retrying.set(false);
             });
         })

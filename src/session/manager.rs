@@ -287,11 +287,7 @@ impl SessionManager {
         // The same answer set the cookie: where the page can read it, it names the token.
         let token = success
             .csrf_token()
-            .or_else(|| {
-                read_csrf_cookie(&browser::cookie::document_cookie())
-                    .token()
-                    .cloned()
-            })
+            .or_else(|| read_cookie().token().cloned())
             .ok_or_else(|| ApiError::new(ApiErrorKind::Decode))?;
         let session_id = success
             .data
@@ -390,8 +386,7 @@ impl SessionManager {
 
     /// Runs the policy on a fresh cookie read and records its bookkeeping in the store.
     pub(super) fn decide_and_record(&self, event: &SessionEvent) -> Action {
-        let cookie = read_csrf_cookie(&browser::cookie::document_cookie());
-        let decision = decide(event, &self.snapshot(cookie));
+        let decision = decide(event, &self.snapshot(read_cookie()));
         let action = decision.action.clone();
         self.inner.dispatch.reduce_mut(|store| {
             store.last_cookie_seen = decision.last_cookie_seen;
@@ -411,6 +406,11 @@ impl SessionManager {
             epoch: store.epoch,
         }
     }
+}
+
+/// The page's `csrftoken` cookie as the policy reads it.
+fn read_cookie() -> CookieRead {
+    read_csrf_cookie(&browser::cookie::document_cookie())
 }
 
 fn describe(action: &Action) -> &'static str {

@@ -57,6 +57,11 @@ impl SessionHandle {
     pub async fn close_session(&self) -> Result<(), ApiError> {
         self.manager.close_session().await
     }
+
+    /// The person's "Try again" after the session failed.
+    pub async fn retry_failed_session(&self) -> Result<(), ApiError> {
+        self.manager.retry_failed_session().await
+    }
 }
 
 #[component]
