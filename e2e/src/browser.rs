@@ -122,23 +122,25 @@ pub async fn open(
 /// Sends a Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`) and
 /// returns its result. chromedriver delivers no CDP events: measure in the page instead.
 pub async fn cdp(client: &Client, command: &str, params: Value) -> Result<Value> {
-    let result = client
-        .issue_cmd(CdpCommand {
-            command: command.to_owned(),
-            params,
-        })
+    let body = json!({ "cmd": command, "params": params });
+    session_post(client, "goog/cdp/execute", body)
         .await
-        .map_err(|error| format!("CDP {command} failed: {error}"))?;
-    Ok(result)
+        .map_err(|error| format!("CDP {command} failed: {error}").into())
+}
+
+/// A POST to one of chromedriver's vendor endpoints of this session
+/// (`/session/{id}/{path}`), which fantoccini has no method for.
+pub async fn session_post(client: &Client, path: &'static str, body: Value) -> Result<Value> {
+    Ok(client.issue_cmd(SessionPost { path, body }).await?)
 }
 
 #[derive(Debug)]
-struct CdpCommand {
-    command: String,
-    params: Value,
+struct SessionPost {
+    path: &'static str,
+    body: Value,
 }
 
-impl WebDriverCompatibleCommand for CdpCommand {
+impl WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
         &self,
         base_url: &url::Url,
@@ -146,14 +148,14 @@ impl WebDriverCompatibleCommand for CdpCommand {
     ) -> std::result::Result<url::Url, url::ParseError> {
         // No session yet: chromedriver answers "invalid session id", a clear enough error.
         base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.command, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 

@@ -1,10 +1,9 @@
 //! The browser console as chromedriver records it (`goog:loggingPrefs`).
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Client;
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::Result;
+use crate::{browser, Result};
 
 /// One console entry.
 #[derive(Debug, Clone)]
@@ -24,29 +23,9 @@ impl ConsoleEntry {
     }
 }
 
-#[derive(Debug)]
-struct ReadBrowserLog;
-
-impl WebDriverCompatibleCommand for ReadBrowserLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> std::result::Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
-    }
-}
-
 /// Drains the entries logged since the last read.
 pub async fn read(client: &Client) -> Result<Vec<ConsoleEntry>> {
-    let entries = client.issue_cmd(ReadBrowserLog).await?;
+    let entries = browser::session_post(client, "se/log", json!({"type": "browser"})).await?;
     let list = entries.as_array().cloned().unwrap_or_default();
     Ok(list
         .iter()
