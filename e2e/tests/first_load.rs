@@ -83,16 +83,7 @@ async fn a_file_chosen_before_the_wasm_arrives_is_taken_and_converts() -> Result
     );
     choose_file(&stack, &png).await?;
 
-    release_and_wait_for_the_app(&stack).await?;
-    assert!(
-        stack
-            .text("[data-testid=conversion-panel]")
-            .await?
-            .contains("early.png"),
-        "the early file is shown as chosen"
-    );
-    convert_and_download(&stack).await?;
-    stack.stop().await
+    release_and_convert(stack, "early.png").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -111,16 +102,7 @@ async fn a_file_dropped_before_the_wasm_arrives_is_taken_and_converts() -> Resul
         "the boot script keeps the browser from opening the dropped file"
     );
 
-    release_and_wait_for_the_app(&stack).await?;
-    assert!(
-        stack
-            .text("[data-testid=conversion-panel]")
-            .await?
-            .contains("dropped.png"),
-        "the dropped file is shown as chosen"
-    );
-    convert_and_download(&stack).await?;
-    stack.stop().await
+    release_and_convert(stack, "dropped.png").await
 }
 
 /// A stack whose browser opens `/` with the app's code held back: the prerendered page, usable,
@@ -153,11 +135,12 @@ async fn open_without_the_app() -> Result<Stack> {
     Ok(stack)
 }
 
-/// Lets the app's code through and waits until it has hydrated the page and taken the file.
-async fn release_and_wait_for_the_app(stack: &Stack) -> Result<()> {
+/// Lets the app's code through, waits until it has hydrated the page (keeping the prerendered
+/// input) and shows `name` as the chosen file, then converts it and checks the download.
+async fn release_and_convert(stack: Stack, name: &str) -> Result<()> {
     stack.hooks.release().await?;
-    trustyconvert_e2e::flow::wait_for_state(stack, "chosen").await?;
-    assert!(hydrated(stack).await?, "the app marks the page hydrated");
+    trustyconvert_e2e::flow::wait_for_state(&stack, "chosen").await?;
+    assert!(hydrated(&stack).await?, "the app marks the page hydrated");
     let removed_while = stack
         .browser
         .execute("return window.__inputRemovedWhile", vec![])
@@ -167,14 +150,12 @@ async fn release_and_wait_for_the_app(stack: &Stack) -> Result<()> {
         Some("idle"),
         "hydration kept the prerendered input (the chosen step may replace it later)"
     );
-    Ok(())
-}
-
-async fn convert_and_download(stack: &Stack) -> Result<()> {
-    convert_chosen(stack, "jpg").await?;
-    download_and_check(stack, 0, PNG_SIZE).await?;
-    assert_no_app_errors(stack).await?;
-    Ok(())
+    let panel = stack.text("[data-testid=conversion-panel]").await?;
+    assert!(panel.contains(name), "{name} is shown as chosen: {panel}");
+    convert_chosen(&stack, "jpg").await?;
+    download_and_check(&stack, 0, PNG_SIZE).await?;
+    assert_no_app_errors(&stack).await?;
+    stack.stop().await
 }
 
 async fn hydrated(stack: &Stack) -> Result<bool> {
