@@ -144,13 +144,7 @@ async fn a_file_chosen_before_the_app_started_is_taken_once_formats_load() {
     let input: web_sys::HtmlInputElement = find(&root, "#file-input").unchecked_into();
     input.set_files(transfer_of(&file("early.png", "png")).files().as_ref());
 
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props(&server)).hydrate();
-    wait_for_state(&root, "chosen").await;
-    assert!(
-        text_of(&root, "[data-testid=conversion-panel]").contains("early.png"),
-        "{}",
-        root.inner_html()
-    );
+    let app = hydrate_until_chosen(&root, &server, "early.png").await;
     assert!(
         query(&root, "[data-testid=file-rejection]").is_none(),
         "validated against the loaded list, not an empty one"
@@ -168,20 +162,47 @@ async fn a_file_chosen_before_the_app_started_is_taken_once_formats_load() {
 async fn a_file_dropped_on_the_page_before_the_app_started_is_taken() {
     let server = slow_server(Duration::from_millis(50));
     let root = prerendered(&server).await;
-    // What static/boot.js holds for the app: the files of the last drop, handed over once.
-    let window = gloo::utils::window();
-    let held = js_sys::Array::of1(&file("dropped.png", "png"));
-    js_sys::Reflect::set(&window, &"__heldForTest".into(), &held).expect("set");
-    let take = js_sys::Function::new_no_args(
-        "var files = window.__heldForTest || []; window.__heldForTest = []; return files;",
-    );
-    js_sys::Reflect::set(&window, &"trustyconvertTakeDropped".into(), &take).expect("set");
+    let _boot_script = HeldDrop::of(&file("dropped.png", "png"));
 
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props(&server)).hydrate();
-    wait_for_state(&root, "chosen").await;
-    assert!(text_of(&root, "[data-testid=conversion-panel]").contains("dropped.png"));
-
-    js_sys::Reflect::delete_property(&window, &"trustyconvertTakeDropped".into()).expect("gone");
+    let app = hydrate_until_chosen(&root, &server, "dropped.png").await;
     app.destroy();
     root.remove();
+}
+
+/// Hydrates the prerendered `root` and waits until the panel shows `name` as the chosen file.
+async fn hydrate_until_chosen(
+    root: &web_sys::Element,
+    server: &Rc<ScriptedServer>,
+    name: &str,
+) -> yew::AppHandle<App> {
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props(server)).hydrate();
+    wait_for_state(root, "chosen").await;
+    let panel = text_of(root, "[data-testid=conversion-panel]");
+    assert!(panel.contains(name), "{name} is not shown: {panel}");
+    app
+}
+
+/// What static/boot.js provides the app: the files of the last drop, handed over once. Gone
+/// again when dropped, also when the test fails, so no other test sees it.
+struct HeldDrop;
+
+const TAKE_DROPPED: &str = "trustyconvertTakeDropped";
+
+impl HeldDrop {
+    fn of(dropped: &web_sys::File) -> Self {
+        let window = gloo::utils::window();
+        let held = js_sys::Array::of1(dropped);
+        js_sys::Reflect::set(&window, &"__heldForTest".into(), &held).expect("set");
+        let take = js_sys::Function::new_no_args(
+            "var files = window.__heldForTest || []; window.__heldForTest = []; return files;",
+        );
+        js_sys::Reflect::set(&window, &TAKE_DROPPED.into(), &take).expect("set");
+        HeldDrop
+    }
+}
+
+impl Drop for HeldDrop {
+    fn drop(&mut self) {
+        let _ = js_sys::Reflect::delete_property(&gloo::utils::window(), &TAKE_DROPPED.into());
+    }
 }
