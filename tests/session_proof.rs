@@ -39,6 +39,14 @@ fn job_status_answer() -> trustyconvert_web::api::transport::WireResponse {
     )
 }
 
+/// An init refused with a 400, which the client does not retry: the init fails at once.
+fn init_refused() -> trustyconvert_web::api::transport::WireResponse {
+    json(
+        400,
+        json!({"success": false, "error": {"type": "ValidationError", "message": "no"}}),
+    )
+}
+
 #[wasm_bindgen_test]
 async fn the_format_list_does_not_confirm_an_adopted_token_and_a_session_endpoint_does() {
     set_csrf_cookie("adopted-1");
@@ -78,11 +86,7 @@ async fn a_failed_session_ends_with_the_next_proof_of_a_live_one() {
     clear_csrf_cookie();
     let server = ScriptedServer::new(|request| {
         if request.url.contains("/session/init") {
-            // Not retried by the client: the init fails at once.
-            json(
-                400,
-                json!({"success": false, "error": {"type": "ValidationError", "message": "no"}}),
-            )
+            init_refused()
         } else if request.url.contains("/job_status") {
             job_status_answer()
         } else {
@@ -120,10 +124,7 @@ async fn no_session_offers_try_again_which_starts_one() {
             if works.get() {
                 init_ok("s-1", "token-1")
             } else {
-                json(
-                    400,
-                    json!({"success": false, "error": {"type": "ValidationError", "message": "no"}}),
-                )
+                init_refused()
             }
         } else if request.url.contains("/convert/formats") {
             formats_answer()
