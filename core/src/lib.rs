@@ -14,6 +14,7 @@ pub mod decimal;
 pub mod ids;
 pub mod session;
 pub mod small_sort;
+pub mod timestamp;
 
 pub use api::csrf_scope::{encode_query_value, resolve_api_url, should_send_csrf};
 pub use api::envelope::{parse_response, parse_response_with, parse_retry_after, ApiSuccess};
@@ -36,7 +37,9 @@ pub use conversion::validate::{human_size, validate_file, FileRejection, Validat
 pub use ids::{CsrfToken, DownloadToken, JobId, SessionId};
 pub use session::cookie::{read_csrf_cookie, CookieRead};
 pub use session::policy::{
-    decide, epoch_after_init, init_backoff_ms, init_wait_ms, Action, Decision, GiveUpReason,
-    InitReason, RequestContext, SessionEvent, SessionSnapshot, TokenSource,
+    decide, epoch_after_init, init_backoff_ms, init_wait_ms, lasts_through_upload, Action,
+    Decision, GiveUpReason, InitReason, RequestContext, SessionEvent, SessionRule, SessionSnapshot,
+    TokenSource,
 };
+pub use session::state::{Change, SessionCounters, SessionPhase, SessionState};
 pub use session::{RejectedTokens, SessionEpoch};

@@ -3,6 +3,7 @@
 
 pub mod cookie;
 pub mod policy;
+pub mod state;
 
 use crate::ids::CsrfToken;
 

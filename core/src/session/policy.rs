@@ -22,7 +22,6 @@ pub enum SessionEvent {
     UserAction,
     /// A JSON success whose `data.csrf_token` held this token.
     ResponseWithToken(CsrfToken),
-    ResponseWithoutToken,
     /// A request sent with `sent` (if any) got a CSRF error (403 `CSRFValidationError`).
     CsrfError {
         sent: Option<CsrfToken>,
@@ -35,9 +34,9 @@ pub enum SessionEvent {
     },
     /// The user closed the session (`POST /session/close` answered, or the user asked to forget).
     UserClosedSession,
-    /// A recovery (`GET /session/init`) failed for a reason other than CSRF/session (network,
-    /// 5xx after retries, rate limit).
-    RecoveryFailed,
+    /// The init flight is about to send `GET /session/init` (after its backoff), or to apply
+    /// its answer; `reason` is the flight's, joined by every caller's.
+    InitDue { reason: InitReason },
 }
 
 impl SessionEvent {
@@ -50,20 +49,34 @@ impl SessionEvent {
             SessionEvent::BeforeMutatingRequest => "before a mutating request",
             SessionEvent::UserAction => "user action",
             SessionEvent::ResponseWithToken(_) => "response with a token",
-            SessionEvent::ResponseWithoutToken => "response without a token",
             SessionEvent::CsrfError { .. } => "CSRF error",
             SessionEvent::SessionError { .. } => "session error",
             SessionEvent::UserClosedSession => "user closed the session",
-            SessionEvent::RecoveryFailed => "recovery failed",
+            SessionEvent::InitDue { .. } => "init due",
         }
     }
+}
+
+/// How a request relates to the session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SessionRule {
+    /// Mutating requests make sure a session exists first; errors recover once.
+    #[default]
+    Normal,
+    /// `/session/init` itself, a recovery: it never starts another recovery.
+    Init,
+    /// `/session/close`: sends the newest known token and recovers a stale one, but never
+    /// creates a session, and a session error means there is nothing left to close.
+    Close,
+    /// Needs no session (`/convert/formats`, `/health`): its success proves nothing about the
+    /// session, so it neither confirms an adopted token nor ends a failed session.
+    Public,
 }
 
 /// Facts about the request that failed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestContext {
-    /// The request is itself a recovery (`/session/init`): it never starts another recovery.
-    pub is_recovery: bool,
+    pub rule: SessionRule,
     /// The request is already the one retry after a recovery: recover once, retry once.
     pub already_retried: bool,
     /// The session epoch when the request was sent; older than the snapshot's epoch means the
@@ -83,6 +96,9 @@ pub struct SessionSnapshot {
     pub rejected: RejectedTokens,
     /// The user closed the session and has not started a new one yet.
     pub user_closed: bool,
+    /// `POST /session/close` is in flight: nothing but the close recovers or starts a session
+    /// until its outcome is known.
+    pub closing: bool,
     pub epoch: SessionEpoch,
 }
 
@@ -110,8 +126,25 @@ impl InitReason {
         }
     }
 
-    /// The failed request is retried once after the init.
-    pub fn retries_request(self) -> bool {
+    /// The reason of an init flight once a caller with `other` joined it: the stronger one. A
+    /// person who acted makes the flight theirs (it may start a session after a close), and a
+    /// caller that knows its session is gone makes the answer a new session.
+    pub fn joined_by(self, other: InitReason) -> InitReason {
+        let rank = |reason| match reason {
+            InitReason::NoToken => 0,
+            InitReason::CsrfRecovery => 1,
+            InitReason::SessionExpired => 2,
+            InitReason::UserStarted => 3,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// A recovery after a CSRF or session error (counted apart in diagnostics).
+    pub fn is_recovery(self) -> bool {
         matches!(self, InitReason::CsrfRecovery | InitReason::SessionExpired)
     }
 
@@ -136,8 +169,8 @@ pub enum GiveUpReason {
     RecoveryCallFailed,
     /// The request was already retried once after a recovery: no loop.
     AlreadyRetried,
-    /// The recovery init failed (network, 5xx, rate limit).
-    RecoveryFailed,
+    /// A session error on `/session/close`: the session is already gone, nothing to recover.
+    NothingToClose,
 }
 
 /// What to do. The manager surfaces the original `ApiError` when it gives up.
@@ -151,8 +184,8 @@ pub enum Action {
     /// Put the server's token in the store: it wins over the cookie.
     StoreToken(CsrfToken),
     /// Call `GET /session/init` (one shared flight, with `init_backoff_ms` after failures); store
-    /// its token; clear `user_closed`; then retry the request if `reason.retries_request()`, and
-    /// bump the epoch per `epoch_after_init`.
+    /// its token; clear `user_closed`; bump the epoch per `epoch_after_init`; then retry the
+    /// failed request once (a recovery) or send the pending one.
     InitSession {
         reason: InitReason,
     },
@@ -165,6 +198,8 @@ pub enum Action {
     EndSession,
     /// Do nothing by itself: the user closed the session.
     WaitForUser,
+    /// A close is in flight: wait for its outcome, then decide again.
+    WaitForClose,
     GiveUp(GiveUpReason),
 }
 
@@ -204,12 +239,27 @@ pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
             true,
         ),
         SessionEvent::UserAction => decision(sync(state), rejected, true),
+        // A request that left before the close answers with the closed session's token.
+        SessionEvent::ResponseWithToken(_) if state.user_closed => {
+            decision(Action::Nothing, rejected, false)
+        }
         SessionEvent::ResponseWithToken(token) => {
             // The server issued it, so it is current even if we once saw it refused.
             rejected.remove(token);
             decision(Action::StoreToken(token.clone()), rejected, false)
         }
-        SessionEvent::ResponseWithoutToken => decision(Action::Nothing, rejected, false),
+        SessionEvent::CsrfError { request, .. } | SessionEvent::SessionError { request, .. }
+            if state.closing && request.rule != SessionRule::Close =>
+        {
+            decision(Action::WaitForClose, rejected, false)
+        }
+        SessionEvent::SessionError { request, .. } if request.rule == SessionRule::Close => {
+            decision(
+                Action::GiveUp(GiveUpReason::NothingToClose),
+                rejected,
+                false,
+            )
+        }
         SessionEvent::CsrfError { sent, request } => {
             if let Some(sent) = sent {
                 rejected.insert(sent.clone());
@@ -234,11 +284,18 @@ pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
             }
             decision(Action::EndSession, rejected, true)
         }
-        SessionEvent::RecoveryFailed => decision(
-            Action::GiveUp(GiveUpReason::RecoveryFailed),
-            rejected,
-            false,
-        ),
+        SessionEvent::InitDue { .. } if state.closing => {
+            decision(Action::WaitForClose, rejected, false)
+        }
+        // Only the person's own action starts a session after a close.
+        SessionEvent::InitDue { reason }
+            if state.user_closed && *reason != InitReason::UserStarted =>
+        {
+            decision(Action::WaitForUser, rejected, false)
+        }
+        SessionEvent::InitDue { reason } => {
+            decision(Action::InitSession { reason: *reason }, rejected, false)
+        }
     }
 }
 
@@ -267,7 +324,7 @@ fn sync(state: &SessionSnapshot) -> Action {
 }
 
 fn stop_before_recovering(request: RequestContext, state: &SessionSnapshot) -> Option<Action> {
-    if request.is_recovery {
+    if request.rule == SessionRule::Init {
         Some(Action::GiveUp(GiveUpReason::RecoveryCallFailed))
     } else if request.already_retried {
         Some(Action::GiveUp(GiveUpReason::AlreadyRetried))
@@ -348,6 +405,24 @@ pub fn epoch_after_init(
     } else {
         current
     }
+}
+
+/// The slowest line an upload is planned for (1 Mbit/s), in bytes per second.
+pub const PLANNED_UPLOAD_BYTES_PER_SEC: u64 = 125_000;
+/// Time a session must have left beyond the upload's planned duration.
+pub const SESSION_FRESHNESS_MARGIN_MS: i64 = 60_000;
+
+/// Before a large upload: does a session that ends at `expires_at_ms` (None: unknown) last
+/// through sending `upload_bytes` on a slow line? All instants on one clock. A session that
+/// ends mid-upload answers with a 401 that the browser, still streaming the body, may see only
+/// as a connection reset: then the upload fails as "could not reach the server" instead of
+/// being recovered.
+pub fn lasts_through_upload(expires_at_ms: Option<i64>, now_ms: i64, upload_bytes: u64) -> bool {
+    let planned_ms = upload_bytes.saturating_mul(1000) / PLANNED_UPLOAD_BYTES_PER_SEC;
+    let needed_ms = i64::try_from(planned_ms)
+        .unwrap_or(i64::MAX)
+        .saturating_add(SESSION_FRESHNESS_MARGIN_MS);
+    expires_at_ms.is_some_and(|ends| ends.saturating_sub(now_ms) > needed_ms)
 }
 
 /// First delay before retrying a failed init, doubled per consecutive failure.

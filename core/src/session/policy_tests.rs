@@ -39,6 +39,17 @@ fn init(reason: InitReason) -> Action {
     Action::InitSession { reason }
 }
 
+fn closing(state: SessionSnapshot) -> SessionSnapshot {
+    SessionSnapshot {
+        closing: true,
+        ..state
+    }
+}
+
+fn init_due(reason: InitReason) -> SessionEvent {
+    SessionEvent::InitDue { reason }
+}
+
 fn retry(v: &str, source: TokenSource) -> Action {
     Action::RetryWith {
         token: t(v),
@@ -218,18 +229,14 @@ fn cases() -> Vec<Case> {
             expect: Action::StoreToken(t("new")),
         },
         Case {
-            name: "response with token while closed -> still stored (init answers)".into(),
+            // It left before the close: its token is the closed session's (inits are applied
+            // through `InitDue`, not here).
+            name: "response with token after a close -> not stored".into(),
             event: SessionEvent::ResponseWithToken(t("new")),
             state: SessionSnapshot {
                 user_closed: true,
                 ..state()
             },
-            expect: Action::StoreToken(t("new")),
-        },
-        Case {
-            name: "response without token -> nothing".into(),
-            event: SessionEvent::ResponseWithoutToken,
-            state: with_store("s"),
             expect: Action::Nothing,
         },
         // CSRF errors.
@@ -299,7 +306,7 @@ fn cases() -> Vec<Case> {
             event: SessionEvent::CsrfError {
                 sent: Some(t("old")),
                 request: RequestContext {
-                    is_recovery: true,
+                    rule: SessionRule::Init,
                     ..RequestContext::default()
                 },
             },
@@ -357,7 +364,7 @@ fn cases() -> Vec<Case> {
             event: SessionEvent::SessionError {
                 sent: None,
                 request: RequestContext {
-                    is_recovery: true,
+                    rule: SessionRule::Init,
                     ..RequestContext::default()
                 },
             },
@@ -377,10 +384,72 @@ fn cases() -> Vec<Case> {
             expect: Action::GiveUp(GiveUpReason::AlreadyRetried),
         },
         Case {
-            name: "recovery failed -> give up".into(),
-            event: SessionEvent::RecoveryFailed,
+            name: "session error on the close: nothing left to close".into(),
+            event: SessionEvent::SessionError {
+                sent: Some(t("s")),
+                request: RequestContext {
+                    rule: SessionRule::Close,
+                    ..RequestContext::default()
+                },
+            },
             state: with_store("s"),
-            expect: Action::GiveUp(GiveUpReason::RecoveryFailed),
+            expect: Action::GiveUp(GiveUpReason::NothingToClose),
+        },
+        // While a close is in flight only the close recovers; the rest wait for its outcome.
+        Case {
+            name: "closing: a CSRF error waits for the close".into(),
+            event: csrf_error("old"),
+            state: closing(with_store("new")),
+            expect: Action::WaitForClose,
+        },
+        Case {
+            name: "closing: a session error waits for the close".into(),
+            event: session_error(Some("s")),
+            state: closing(with_store("s")),
+            expect: Action::WaitForClose,
+        },
+        Case {
+            name: "closing: the close itself recovers a stale token".into(),
+            event: SessionEvent::CsrfError {
+                sent: Some(t("old")),
+                request: RequestContext {
+                    rule: SessionRule::Close,
+                    ..RequestContext::default()
+                },
+            },
+            state: closing(with_store("new")),
+            expect: retry("new", TokenSource::Store),
+        },
+        // The init flight, before it sends and before it applies its answer.
+        Case {
+            name: "init due -> send it".into(),
+            event: init_due(InitReason::NoToken),
+            state: state(),
+            expect: init(InitReason::NoToken),
+        },
+        Case {
+            name: "init due while closing -> wait for the close".into(),
+            event: init_due(InitReason::UserStarted),
+            state: closing(state()),
+            expect: Action::WaitForClose,
+        },
+        Case {
+            name: "init due after a close, not the user's -> wait for the user".into(),
+            event: init_due(InitReason::SessionExpired),
+            state: SessionSnapshot {
+                user_closed: true,
+                ..state()
+            },
+            expect: Action::WaitForUser,
+        },
+        Case {
+            name: "init due after a close, the user's -> send it".into(),
+            event: init_due(InitReason::UserStarted),
+            state: SessionSnapshot {
+                user_closed: true,
+                ..state()
+            },
+            expect: init(InitReason::UserStarted),
         },
     ]);
     cases
@@ -486,10 +555,10 @@ fn after_adopting_the_same_cookie_is_not_adopted_again() {
 
 #[test]
 fn init_reasons() {
-    assert!(InitReason::CsrfRecovery.retries_request());
-    assert!(InitReason::SessionExpired.retries_request());
-    assert!(!InitReason::NoToken.retries_request());
-    assert!(!InitReason::UserStarted.retries_request());
+    assert!(InitReason::CsrfRecovery.is_recovery());
+    assert!(InitReason::SessionExpired.is_recovery());
+    assert!(!InitReason::NoToken.is_recovery());
+    assert!(!InitReason::UserStarted.is_recovery());
     assert!(InitReason::SessionExpired.starts_new_epoch());
     assert!(InitReason::UserStarted.starts_new_epoch());
     assert!(!InitReason::CsrfRecovery.starts_new_epoch());
@@ -541,4 +610,39 @@ fn an_init_waits_for_the_servers_retry_after_when_it_is_longer_than_the_backoff(
         init_wait_ms(1, 1.0, 0.0, Some(f64::NAN)),
         init_backoff_ms(1, 1.0)
     );
+}
+
+#[test]
+fn a_flight_joined_by_a_stronger_reason_takes_it() {
+    use InitReason::*;
+    // A person who acts makes a flight started before their close theirs.
+    assert_eq!(NoToken.joined_by(UserStarted), UserStarted);
+    assert_eq!(SessionExpired.joined_by(UserStarted), UserStarted);
+    // A caller whose session is gone makes the answer a new session.
+    assert_eq!(NoToken.joined_by(SessionExpired), SessionExpired);
+    assert_eq!(CsrfRecovery.joined_by(SessionExpired), SessionExpired);
+    assert_eq!(NoToken.joined_by(CsrfRecovery), CsrfRecovery);
+    // A weaker joiner changes nothing.
+    assert_eq!(UserStarted.joined_by(NoToken), UserStarted);
+    assert_eq!(SessionExpired.joined_by(CsrfRecovery), SessionExpired);
+    for reason in [NoToken, CsrfRecovery, SessionExpired, UserStarted] {
+        assert_eq!(reason.joined_by(reason), reason);
+    }
+}
+
+#[test]
+fn a_session_is_fresh_for_an_upload_only_when_it_outlasts_it_on_a_slow_line() {
+    let now = 1_000_000;
+    let five_mib = 5 * 1024 * 1024;
+    // 5 MiB at 125 kB/s is ~42 s, plus the 60 s margin.
+    let planned = 41_943 + SESSION_FRESHNESS_MARGIN_MS;
+    assert!(lasts_through_upload(Some(now + planned + 1), now, five_mib));
+    assert!(!lasts_through_upload(Some(now + planned), now, five_mib));
+    assert!(
+        !lasts_through_upload(Some(now - 1), now, five_mib),
+        "expired"
+    );
+    assert!(!lasts_through_upload(None, now, five_mib), "unknown end");
+    assert!(lasts_through_upload(Some(i64::MAX), now, u64::MAX));
+    assert!(!lasts_through_upload(Some(i64::MIN), i64::MAX, u64::MAX));
 }

@@ -1,0 +1,194 @@
+//! The tab's mirror of the server's session and the one place it changes: `apply` is the
+//! reducer over the policy's decisions and the init flight's outcomes, so one action always
+//! means one change, whoever performs it.
+
+use super::cookie::CookieRead;
+use super::policy::{epoch_after_init, Action, Decision, InitReason, SessionSnapshot};
+use super::{RejectedTokens, SessionEpoch};
+use crate::ids::{CsrfToken, SessionId};
+
+/// Where the session stands, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SessionPhase {
+    /// Nothing read yet.
+    #[default]
+    Unknown,
+    /// A token adopted from the cookie, not yet confirmed by a response.
+    Unverified,
+    /// `/session/init` is in flight.
+    Initializing,
+    /// The server confirmed the session.
+    Ready,
+    /// The user closed it; the next one starts with the user's next action.
+    Closed,
+    /// The last attempt to get a session failed; the text says why, for people.
+    Failed(String),
+}
+
+impl SessionPhase {
+    /// The phase's name, for diagnostics (a derived `Debug` costs the bundle its machinery).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SessionPhase::Unknown => "Unknown",
+            SessionPhase::Unverified => "Unverified",
+            SessionPhase::Initializing => "Initializing",
+            SessionPhase::Ready => "Ready",
+            SessionPhase::Closed => "Closed",
+            SessionPhase::Failed(_) => "Failed",
+        }
+    }
+}
+
+/// Counts for diagnostics (shown in debug logs and read by tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionCounters {
+    /// `/session/init` calls actually sent.
+    pub inits: u32,
+    /// Of those, recoveries after a CSRF or session error.
+    pub recoveries: u32,
+    /// Cookie reads that adopted a token.
+    pub syncs: u32,
+}
+
+/// What the tab knows of its session. Held in memory only: a token is never written to
+/// localStorage or sessionStorage.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SessionState {
+    pub token: Option<CsrfToken>,
+    pub session_id: Option<SessionId>,
+    /// When the session ends, on this tab's clock (ms since the Unix epoch): the server's
+    /// `expires_at` moved by the difference between the server's clock and ours.
+    pub expires_at_ms: Option<i64>,
+    pub phase: SessionPhase,
+    /// Changes whenever the server session changes: work tied to the old one must be redone.
+    pub epoch: SessionEpoch,
+    /// The cookie's token at the last read (adopt only when it changes).
+    pub last_cookie_seen: Option<CsrfToken>,
+    /// Tokens the server refused: never adopted again.
+    pub rejected: RejectedTokens,
+    /// The user closed the session and has not acted since.
+    pub user_closed: bool,
+    pub counters: SessionCounters,
+}
+
+/// Everything that changes the session state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The policy decided: its bookkeeping, and the state side of its action.
+    Decided(Decision),
+    /// `GET /session/init` is sent.
+    InitSent(InitReason),
+    /// The init answered with this session; `reason` is the flight's.
+    InitSucceeded {
+        reason: InitReason,
+        token: CsrfToken,
+        session_id: Option<SessionId>,
+        expires_at_ms: Option<i64>,
+    },
+    /// The init failed; the text says why, for people.
+    InitFailed(String),
+    /// An endpoint that needs the session answered: it is live.
+    Confirmed,
+}
+
+impl SessionState {
+    /// What the policy sees: this state, a fresh cookie read, and whether a close is in flight.
+    pub fn snapshot(&self, cookie: CookieRead, closing: bool) -> SessionSnapshot {
+        SessionSnapshot {
+            store_token: self.token.clone(),
+            cookie,
+            last_cookie_seen: self.last_cookie_seen.clone(),
+            rejected: self.rejected.clone(),
+            user_closed: self.user_closed,
+            closing,
+            epoch: self.epoch,
+        }
+    }
+
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::Decided(decision) => {
+                self.last_cookie_seen = decision.last_cookie_seen;
+                self.rejected = decision.rejected;
+                self.perform(decision.action);
+            }
+            Change::InitSent(reason) => {
+                self.phase = SessionPhase::Initializing;
+                self.counters.inits += 1;
+                if reason.is_recovery() {
+                    self.counters.recoveries += 1;
+                }
+            }
+            Change::InitSucceeded {
+                reason,
+                token,
+                session_id,
+                expires_at_ms,
+            } => {
+                self.epoch = epoch_after_init(
+                    self.epoch,
+                    reason,
+                    self.session_id.as_ref(),
+                    session_id.as_ref(),
+                );
+                self.rejected.remove(&token);
+                self.token = Some(token);
+                self.session_id = session_id;
+                self.expires_at_ms = expires_at_ms;
+                self.phase = SessionPhase::Ready;
+                self.user_closed = false;
+            }
+            Change::InitFailed(message) => self.phase = SessionPhase::Failed(message),
+            Change::Confirmed => {
+                if matches!(
+                    self.phase,
+                    SessionPhase::Unverified | SessionPhase::Failed(_)
+                ) {
+                    self.phase = SessionPhase::Ready;
+                }
+            }
+        }
+    }
+
+    fn perform(&mut self, action: Action) {
+        match action {
+            // A token from the cookie: the same session, perhaps rotated by another tab, so the
+            // epoch stays (it moves only when the session changes: a 401, or an init that
+            // answers with another session id).
+            Action::AdoptCookieToken(token)
+            | Action::RetryWith {
+                token,
+                source: super::policy::TokenSource::Cookie,
+            } => {
+                self.token = Some(token);
+                self.counters.syncs += 1;
+                if self.phase != SessionPhase::Ready {
+                    self.phase = SessionPhase::Unverified;
+                }
+            }
+            Action::StoreToken(token) => {
+                self.token = Some(token);
+                self.phase = SessionPhase::Ready;
+            }
+            Action::EndSession => {
+                self.token = None;
+                self.session_id = None;
+                self.expires_at_ms = None;
+                self.user_closed = true;
+                self.phase = SessionPhase::Closed;
+                self.epoch = self.epoch.next();
+            }
+            Action::Nothing
+            | Action::UseToken(_)
+            | Action::InitSession { .. }
+            | Action::RetryWith { .. }
+            | Action::WaitForUser
+            | Action::WaitForClose
+            | Action::GiveUp(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;
