@@ -7,6 +7,7 @@ mod support;
 use serde_json::json;
 use support::harness::*;
 use support::*;
+use trustyconvert_core::StartedBy;
 use trustyconvert_web::api::endpoints;
 use trustyconvert_web::session::SessionPhase;
 use wasm_bindgen_test::*;
@@ -127,7 +128,11 @@ async fn a_close_in_one_tab_reaches_the_other_without_a_request() {
         "tab B learned it without asking the server"
     );
     assert!(
-        tab_b.session().ensure_session(false).await.is_err(),
+        tab_b
+            .session()
+            .ensure_session(StartedBy::App)
+            .await
+            .is_err(),
         "and starts nothing by itself"
     );
     tab_a.unmount();

@@ -7,6 +7,7 @@ mod support;
 use serde_json::json;
 use support::harness::*;
 use support::*;
+use trustyconvert_core::StartedBy;
 use trustyconvert_web::session::SessionPhase;
 use wasm_bindgen_test::*;
 
@@ -150,7 +151,7 @@ async fn after_a_close_only_the_users_action_starts_a_session() {
     set_visibility(false);
     set_visibility(true);
     settle().await;
-    let by_itself = mounted.session().ensure_session(false).await;
+    let by_itself = mounted.session().ensure_session(StartedBy::App).await;
 
     assert!(by_itself.is_err(), "nothing starts a session by itself");
     assert_eq!(server.count("/api/session/init"), 0);
@@ -161,7 +162,7 @@ async fn after_a_close_only_the_users_action_starts_a_session() {
 
     mounted
         .session()
-        .ensure_session(true)
+        .ensure_session(StartedBy::Person)
         .await
         .expect("the user's action starts one");
     assert_eq!(server.count("/api/session/init"), 1);

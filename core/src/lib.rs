@@ -16,7 +16,9 @@ pub mod session;
 pub mod small_sort;
 pub mod timestamp;
 
-pub use api::csrf_scope::{encode_query_value, resolve_api_url, should_send_csrf};
+pub use api::csrf_scope::{
+    answered_from_elsewhere, encode_query_value, resolve_api_url, should_send_csrf,
+};
 pub use api::envelope::{parse_response, parse_response_with, parse_retry_after, ApiSuccess};
 pub use api::error::{ApiError, ApiErrorKind, FieldIssue};
 pub use api::retry::IdempotentRetry;
@@ -39,7 +41,7 @@ pub use session::cookie::{read_csrf_cookie, CookieRead};
 pub use session::policy::{
     decide, epoch_after_init, init_backoff_ms, init_wait_ms, lasts_through_upload, Action,
     Decision, GiveUpReason, InitReason, RequestContext, SessionEvent, SessionRule, SessionSnapshot,
-    TokenSource,
+    StartedBy, TokenSource,
 };
 pub use session::state::{Change, SessionCounters, SessionPhase, SessionState};
 pub use session::{RejectedTokens, SessionEpoch};

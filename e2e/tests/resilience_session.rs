@@ -102,7 +102,8 @@ async fn second_tab(
     let second = stack.browser.new_window(true).await?.handle;
     stack.browser.switch_to_window(second.clone()).await?;
     stack.open_app("/").await?;
-    stack.wait_for_text(STATE, "Session active").await?;
+    // The first tab's session, from the cookie: not yet proven by an answer.
+    stack.wait_for_text(STATE, "Session found").await?;
     stack.browser.switch_to_window(first.clone()).await?;
     Ok((first, second))
 }

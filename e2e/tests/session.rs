@@ -31,7 +31,8 @@ async fn first_visit_creates_one_session_and_a_reload_adopts_it() -> Result<()> 
 
     stack.hooks.reset().await?;
     stack.browser.refresh().await?;
-    stack.wait_for_text(STATE, "Session active").await?;
+    // The cookie's session is taken without a request, so nothing has proven it yet.
+    stack.wait_for_text(STATE, "Session found").await?;
     stack.quiet_period().await;
     let reload = stack.hooks.counters().await?;
     println!("reload: {reload}");
@@ -45,6 +46,14 @@ async fn first_visit_creates_one_session_and_a_reload_adopts_it() -> Result<()> 
         reload.api_requests() - reload.requests("GET /api/convert/formats"),
         0
     );
+    // The first answer from an endpoint that needs the session proves it.
+    probe(
+        &stack,
+        "[data-testid=probe-one]",
+        "1 of 1 probe upload(s) succeeded",
+    )
+    .await?;
+    stack.wait_for_text(STATE, "Session active").await?;
     stack.stop().await
 }
 

@@ -10,11 +10,10 @@ use std::time::Duration;
 use futures::future::{select, Either};
 
 use trustyconvert_core::{
-    parse_response_with, resolve_api_url, should_send_csrf, ApiError, ApiSuccess, IdempotentRetry,
-    RequestContext,
+    parse_response_with, resolve_api_url, should_send_csrf, ApiError, ApiErrorKind, ApiSuccess,
+    IdempotentRetry, RequestContext, SessionEvent,
 };
-
-use trustyconvert_core::SessionEvent;
+pub use trustyconvert_core::{SessionRule, StartedBy};
 
 use super::transport::{Body, Method, ProgressCallback, Transport, WireFailure, WireRequest};
 use crate::browser;
@@ -27,30 +26,14 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 const UPLOAD_STALL_TIMEOUT: Duration = Duration::from_secs(60);
 const STALL_CHECK: Duration = Duration::from_secs(5);
 
-/// How a request relates to the session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionRule {
-    /// Mutating requests make sure a session exists first; errors recover once.
-    Normal,
-    /// `/session/init` itself: its token is applied by the manager and it never recovers.
-    Init,
-    /// `/session/close`: sends the newest known token and recovers a stale one, but never
-    /// creates a session, and a session error means there is nothing left to close.
-    Close,
-    /// Needs no session (`/convert/formats`): its success proves nothing about the session, so
-    /// it neither confirms an adopted token nor ends a failed session.
-    Public,
-}
-
 /// A call to one endpoint, relative to the API base (`/upload`, `/job_status?job_id=…`).
 #[derive(Clone)]
 pub struct ApiRequest {
     pub method: Method,
     pub path: String,
     pub body: Body,
-    /// The person started this request: after a user close, only such a request may start the
-    /// next session.
-    pub user_action: bool,
+    /// After a user close, only a request the person started may start the next session.
+    pub started_by: StartedBy,
     pub rule: SessionRule,
     pub on_progress: Option<ProgressCallback>,
     pub abort: Option<web_sys::AbortSignal>,
@@ -74,7 +57,7 @@ impl ApiRequest {
             method,
             path: path.into(),
             body,
-            user_action: false,
+            started_by: StartedBy::App,
             rule: SessionRule::Normal,
             on_progress: None,
             abort: None,
@@ -84,7 +67,7 @@ impl ApiRequest {
     }
 
     pub fn by_user(mut self) -> Self {
-        self.user_action = true;
+        self.started_by = StartedBy::Person;
         self
     }
 }
@@ -109,7 +92,7 @@ impl ApiClient {
         let mutating = request.method != Method::Get;
         match request.rule {
             SessionRule::Normal if mutating => {
-                self.session.ensure_session(request.user_action).await?
+                self.session.ensure_session(request.started_by).await?
             }
             SessionRule::Close => {
                 // Adopt the newest token from the cookie, but never start a session to close it.
@@ -137,6 +120,7 @@ impl ApiClient {
             attempts += 1;
             let store = self.session.store();
             let token = store.token.clone().filter(|_| send_token);
+            let phase_when_sent = store.phase.clone();
             let mut headers = Vec::new();
             if let Some(token) = &token {
                 headers.push(("X-CSRF-Token", token.expose().to_owned()));
@@ -157,7 +141,12 @@ impl ApiClient {
                     response.correlation_id.as_deref(),
                     response.retry_after.as_deref(),
                     &response.body,
-                ),
+                )
+                .map(|success| ApiSuccess {
+                    server_date: response.date,
+                    ..success
+                }),
+                Err(WireFailure::Redirected) => Err(ApiError::new(ApiErrorKind::Redirected)),
                 Err(WireFailure::Network) if !browser::dom::is_online() => Err(ApiError::offline()),
                 Err(WireFailure::Network) => Err(ApiError::network()),
                 Err(WireFailure::Aborted) => Err(ApiError::cancelled()),
@@ -176,21 +165,30 @@ impl ApiClient {
                 }
                 Err(error) => error,
             };
-            if request.rule == SessionRule::Close && error.is_session() {
-                return Err(error);
-            }
             if error.is_csrf() || error.is_session() {
                 let context = RequestContext {
-                    is_recovery: request.rule == SessionRule::Init,
+                    rule: request.rule,
                     already_retried,
                     epoch: store.epoch,
                 };
                 // Err: the policy gave up (the original error), the recovery failed (its
                 // error), or the session is closed; nothing loops.
-                let for_close = request.rule == SessionRule::Close;
-                self.session
-                    .recover(&error, token, context, for_close)
-                    .await?;
+                self.session.recover(&error, token, context).await?;
+                already_retried = true;
+                continue;
+            }
+            // A 401 or 403 to a request whose body was still streaming can arrive as a reset:
+            // on a session never confirmed, one check comes before "could not reach the server".
+            let unconfirmed_reset = mutating
+                && request.rule == SessionRule::Normal
+                && error.kind == ApiErrorKind::Network
+                && !already_retried;
+            if unconfirmed_reset
+                && self
+                    .session
+                    .check_session_after_transport_error(token.as_ref(), &phase_when_sent)
+                    .await
+            {
                 already_retried = true;
                 continue;
             }

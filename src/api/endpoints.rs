@@ -6,7 +6,7 @@ use trustyconvert_core::{
     FormatCatalog, JobId, RemoteJobStatus,
 };
 
-use super::client::{ApiClient, ApiRequest, SessionRule};
+use super::client::{ApiClient, ApiRequest, SessionRule, StartedBy};
 use super::transport::Body;
 use crate::browser;
 
@@ -40,8 +40,8 @@ pub async fn formats(client: &ApiClient) -> Result<FormatCatalog, ApiError> {
     FormatCatalog::from_data(&success.data)
 }
 
-/// From this size on, an upload first makes sure its session is confirmed (see
-/// `SessionManager::confirm_before_large_upload`).
+/// From this size on, an upload first makes sure its session is confirmed and lasts through it
+/// (see `SessionManager::ensure_fresh_session`).
 const LARGE_UPLOAD_BYTES: u64 = 1024 * 1024;
 
 /// `POST /upload` as the person's action; `request` carries progress and abort when the
@@ -54,8 +54,12 @@ pub async fn upload(
 ) -> Result<ApiSuccess, ApiError> {
     let form = browser::file::upload_form(file, job_id.as_str())
         .ok_or_else(|| ApiError::new(ApiErrorKind::Decode))?;
-    if browser::file::size_of(file) >= LARGE_UPLOAD_BYTES {
-        client.session().confirm_before_large_upload().await?;
+    let bytes = browser::file::size_of(file);
+    if bytes >= LARGE_UPLOAD_BYTES {
+        client
+            .session()
+            .ensure_fresh_session(StartedBy::Person, bytes)
+            .await?;
     }
     request.path = "/upload".to_owned();
     request.body = Body::Form(form);

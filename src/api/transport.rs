@@ -58,6 +58,8 @@ pub struct WireResponse {
     pub content_type: Option<String>,
     pub correlation_id: Option<String>,
     pub retry_after: Option<String>,
+    /// The server's clock (`Date`), which its `expires_at` instants are on.
+    pub date: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -66,6 +68,8 @@ pub struct WireResponse {
 pub enum WireFailure {
     /// Connection failed, reset, or blocked (CORS); no HTTP status.
     Network,
+    /// The API answered with a redirect, which is not followed (see `ApiErrorKind::Redirected`).
+    Redirected,
     /// The caller aborted it.
     Aborted,
     /// No answer in time (the request was abandoned and aborted).

@@ -4,7 +4,7 @@ use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 use gloo::events::EventListener;
 use gloo::net::http::{Method as GlooMethod, RequestBuilder};
-use web_sys::{AbortController, RequestCredentials};
+use web_sys::{AbortController, RequestCredentials, RequestRedirect, ResponseType};
 
 use crate::api::transport::{Body, Method, Transport, WireFailure, WireRequest, WireResponse};
 
@@ -36,6 +36,10 @@ impl Transport for FetchTransport {
             let mut builder = RequestBuilder::new(&request.url)
                 .method(method)
                 .credentials(RequestCredentials::Include)
+                // A redirect would carry X-CSRF-Token to wherever it points: it is not
+                // followed, and comes back as an opaque answer ("error" would look like a
+                // network failure).
+                .redirect(RequestRedirect::Manual)
                 .abort_signal(Some(&controller.signal()));
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
@@ -52,6 +56,9 @@ impl Transport for FetchTransport {
                 .send()
                 .await
                 .map_err(|_| aborted_or_network(request.abort.as_ref()))?;
+            if response.type_() == ResponseType::Opaqueredirect {
+                return Err(WireFailure::Redirected);
+            }
             let headers = response.headers();
             let body = response
                 .binary()
@@ -63,6 +70,7 @@ impl Transport for FetchTransport {
                 content_type: headers.get("content-type"),
                 correlation_id: headers.get("x-correlation-id"),
                 retry_after: headers.get("retry-after"),
+                date: headers.get("date"),
                 body,
             })
         }

@@ -129,7 +129,7 @@ async fn send(request: WireRequest) -> Result<WireResponse, WireFailure> {
     match ending {
         Ending::Aborted => Err(WireFailure::Aborted),
         Ending::Failed => Err(failure_kind(request.abort.as_ref())),
-        Ending::Loaded => read_response(&xhr),
+        Ending::Loaded => read_response(&xhr, &request.url),
     }
 }
 
@@ -141,7 +141,17 @@ fn failure_kind(signal: Option<&web_sys::AbortSignal>) -> WireFailure {
     }
 }
 
-fn read_response(xhr: &XmlHttpRequest) -> Result<WireResponse, WireFailure> {
+fn read_response(xhr: &XmlHttpRequest, url: &str) -> Result<WireResponse, WireFailure> {
+    // XHR cannot refuse to follow a redirect: by now the request, its X-CSRF-Token and its
+    // body have gone where the redirect pointed. What is left is to not take that answer as
+    // the API's and to say so, as `fetch` does.
+    if trustyconvert_core::answered_from_elsewhere(
+        url,
+        &xhr.response_url(),
+        &crate::browser::dom::page_url(),
+    ) {
+        return Err(WireFailure::Redirected);
+    }
     let status = xhr.status().map_err(|_| WireFailure::Network)?;
     // Status 0 after `load` does not happen in browsers, but it would mean "no answer".
     if status == 0 {
@@ -159,6 +169,7 @@ fn read_response(xhr: &XmlHttpRequest) -> Result<WireResponse, WireFailure> {
         content_type: header("Content-Type"),
         correlation_id: header("X-Correlation-ID"),
         retry_after: header("Retry-After"),
+        date: header("Date"),
         body,
     })
 }

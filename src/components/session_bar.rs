@@ -9,7 +9,10 @@ use crate::session::{use_session, SessionPhase};
 fn phase_text(phase: &SessionPhase) -> (&'static str, &'static str) {
     match phase {
         SessionPhase::Unknown => ("Connecting…", "pending"),
-        SessionPhase::Unverified | SessionPhase::Ready => ("Session active", "ready"),
+        // A token from the cookie names a session that may have expired: nothing is claimed
+        // until an answer proves it.
+        SessionPhase::Unverified => ("Session found", "pending"),
+        SessionPhase::Ready => ("Session active", "ready"),
         SessionPhase::Initializing => ("Starting session…", "pending"),
         SessionPhase::Closed => ("Session closed", "closed"),
         SessionPhase::Failed(_) => ("No session", "failed"),

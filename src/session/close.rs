@@ -3,10 +3,10 @@
 
 use std::rc::{Rc, Weak};
 
-use trustyconvert_core::{Action, ApiError, SessionEvent};
+use futures::FutureExt;
+use trustyconvert_core::{ApiError, SessionEvent};
 
-use super::manager::{Inner, SessionManager};
-use super::store::SessionPhase;
+use super::manager::{read_cookie, Inner, SessionManager};
 use crate::api::endpoints;
 use crate::browser::broadcast::TabChannel;
 
@@ -16,23 +16,42 @@ const CLOSED_MESSAGE: &str = "session-closed";
 
 impl SessionManager {
     /// `POST /session/close`: the server deletes the session's files and jobs and clears both
-    /// cookies; the tab then waits for the user before starting another session.
+    /// cookies; the tab then waits for the user before starting another session. One flight:
+    /// a second close joins the first, and requests that need a recovery meanwhile wait for
+    /// its outcome (a failed close leaves the session as it was).
     pub async fn close_session(&self) -> Result<(), ApiError> {
-        self.inner.closing.set(true);
-        let outcome = endpoints::session_close(&self.client()).await;
-        self.inner.closing.set(false);
-        // A session already gone on the server is closed all the same.
-        if let Err(error) = &outcome {
-            if !error.is_session() {
-                return Err(error.clone());
+        let flight = {
+            let mut slot = self.inner.close_flight.borrow_mut();
+            match slot.as_ref() {
+                Some(flight) => flight.clone(),
+                None => {
+                    let flight = self.clone().run_close().boxed_local().shared();
+                    *slot = Some(flight.clone());
+                    flight
+                }
             }
+        };
+        flight.await
+    }
+
+    async fn run_close(self) -> Result<(), ApiError> {
+        let outcome = endpoints::session_close(&self.client()).await;
+        // A session already gone on the server is closed all the same.
+        let closed = match outcome {
+            Ok(_) => Ok(()),
+            Err(error) if error.is_session() => Ok(()),
+            Err(error) => Err(error),
+        };
+        if closed.is_ok() {
+            self.end_session();
+            if let Some(tabs) = self.inner.tabs.borrow().as_ref() {
+                tabs.post(CLOSED_MESSAGE);
+            }
+            log::debug!("session: closed by the user");
         }
-        self.end_session();
-        if let Some(tabs) = self.inner.tabs.borrow().as_ref() {
-            tabs.post(CLOSED_MESSAGE);
-        }
-        log::debug!("session: closed by the user");
-        Ok(())
+        // Only now, with the outcome in the state, may waiting requests decide again.
+        self.inner.close_flight.borrow_mut().take();
+        closed
     }
 
     /// Another tab closed the shared session: the same end here, without a request.
@@ -65,15 +84,6 @@ impl SessionManager {
     /// Applies the policy's end of a session: the token is forgotten (and never adopted again),
     /// the epoch moves on, and nothing starts a session until the user acts.
     fn end_session(&self) {
-        if self.decide_and_record(&SessionEvent::UserClosedSession) == Action::EndSession {
-            self.inner.dispatch.reduce_mut(|store| {
-                store.token = None;
-                store.session_id = None;
-                store.expires_at = None;
-                store.user_closed = true;
-                store.phase = SessionPhase::Closed;
-                store.epoch = store.epoch.next();
-            });
-        }
+        self.decide_now(&SessionEvent::UserClosedSession, read_cookie());
     }
 }

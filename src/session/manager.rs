@@ -1,6 +1,7 @@
 //! `SessionManager`: keeps the store in step with the server (cookie sync, tokens from
 //! responses), starts or resumes the session when the policy says so, and runs every recovery
-//! as one shared flight. The rules themselves are the pure policy's (`trustyconvert_core`).
+//! as one shared flight. The rules are the pure policy's and the state changes the core
+//! reducer's (`trustyconvert_core`); this file performs them.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -10,21 +11,23 @@ use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 use serde_json::Value;
 use trustyconvert_core::session::cookie::read_csrf_cookie;
+use trustyconvert_core::timestamp::{parse_http_date_ms, parse_rfc3339_ms};
 use trustyconvert_core::{
-    decide, epoch_after_init, init_wait_ms, Action, ApiError, ApiErrorKind, ApiSuccess, CookieRead,
-    CsrfToken, InitReason, RequestContext, SessionEvent, SessionId, SessionSnapshot, TokenSource,
+    decide, init_wait_ms, lasts_through_upload, Action, ApiError, ApiErrorKind, ApiSuccess, Change,
+    CookieRead, CsrfToken, InitReason, RequestContext, SessionEvent, SessionId, SessionPhase,
+    StartedBy, TokenSource,
 };
 use yewdux::Dispatch;
 
-use super::store::{SessionPhase, SessionStore};
+use super::store::SessionStore;
 use crate::api::transport::Transport;
 use crate::api::{endpoints, ApiClient};
 use crate::browser;
 use crate::browser::broadcast::TabChannel;
 
-type InitFlight = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
+type Flight = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
 
-/// Cheap to clone: every clone shares the store, the transport and the flight in progress.
+/// Cheap to clone: every clone shares the store, the transport and the flights in progress.
 #[derive(Clone)]
 pub struct SessionManager {
     pub(super) inner: Rc<Inner>,
@@ -34,15 +37,14 @@ pub(super) struct Inner {
     pub(super) dispatch: Dispatch<SessionStore>,
     pub(super) transport: Rc<dyn Transport>,
     pub(super) api_base: String,
-    pub(super) init_flight: RefCell<Option<InitFlight>>,
+    pub(super) init_flight: RefCell<Option<Flight>>,
+    /// The reason of the init in flight, joined by every caller's (`InitReason::joined_by`).
+    pub(super) flight_reason: Cell<InitReason>,
     pub(super) consecutive_init_failures: Cell<u32>,
     /// The server's `Retry-After` on a refused init, as an instant (ms since the epoch).
     pub(super) init_not_before_ms: Cell<Option<f64>>,
-    /// Some caller of the init in flight knows its session is gone: the init's answer is then a
-    /// new session whatever reason started the flight.
-    pub(super) flight_replaces_session: Cell<bool>,
-    /// `POST /session/close` is in flight: nothing else may start a session meanwhile.
-    pub(super) closing: Cell<bool>,
+    /// `POST /session/close` in flight: requests that need a recovery wait for its outcome.
+    pub(super) close_flight: RefCell<Option<Flight>>,
     /// Open while the provider is mounted: tells other tabs of a close, hears theirs.
     pub(super) tabs: RefCell<Option<TabChannel>>,
 }
@@ -65,10 +67,10 @@ impl SessionManager {
                 transport,
                 api_base: api_base.to_owned(),
                 init_flight: RefCell::new(None),
+                flight_reason: Cell::new(InitReason::NoToken),
                 consecutive_init_failures: Cell::new(0),
                 init_not_before_ms: Cell::new(None),
-                flight_replaces_session: Cell::new(false),
-                closing: Cell::new(false),
+                close_flight: RefCell::new(None),
                 tabs: RefCell::new(None),
             }),
         }
@@ -92,72 +94,30 @@ impl SessionManager {
     }
 
     /// Reads the cookie and applies the policy for `event` (app load, page visible, before a
-    /// mutating request, a user action). Adopts the cookie's token when the policy says so and
-    /// returns the action for the caller to finish (an init, or waiting for the user).
+    /// mutating request, a user action), adopting the cookie's token where it says so; returns
+    /// the action for the caller to finish (an init, or waiting for the user).
     pub fn synchronize_token_from_cookie(&self, event: SessionEvent) -> Action {
-        let action = self.decide_and_record(&event);
-        match &action {
-            Action::AdoptCookieToken(token) => {
-                log::debug!(
-                    "session: adopted the token from the cookie ({})",
-                    event.name()
-                );
-                let token = token.clone();
-                self.inner.dispatch.reduce_mut(|store| {
-                    // Another tab may have replaced the session: work tied to ours must know.
-                    if store.token.as_ref().is_some_and(|known| *known != token) {
-                        store.epoch = store.epoch.next();
-                    }
-                    store.token = Some(token);
-                    store.counters.syncs += 1;
-                    if !matches!(store.phase, SessionPhase::Ready) {
-                        store.phase = SessionPhase::Unverified;
-                    }
-                });
-            }
-            Action::UseToken(_) => {
-                log::debug!("session: token in the store is current ({})", event.name())
-            }
-            Action::WaitForUser => {
-                log::debug!("session: closed by the user; waiting ({})", event.name())
-            }
-            other => log::debug!("session: {} → {}", event.name(), describe(other)),
-        }
+        let action = self.decide_now(&event, read_cookie());
+        log::debug!("session: {} → {}", event.name(), describe(&action));
         action
     }
 
-    /// Stores a token the server sent in a response body: it wins over the cookie.
+    /// Stores a token the server sent in a response body: it wins over the cookie (but not
+    /// after a close: the policy drops a token from a request that left before it).
     pub fn update_csrf_token_from_server(&self, token: CsrfToken) {
-        if self.store().user_closed {
-            // Only the user's next action may bring a session back (through an init).
-            log::debug!("session: ignored a token that arrived after the close");
-            return;
-        }
-        let decision = decide(
-            &SessionEvent::ResponseWithToken(token),
-            &self.snapshot(CookieRead::Absent),
-        );
-        if let Action::StoreToken(token) = decision.action {
-            log::debug!("session: stored the token from a response");
-            self.inner.dispatch.reduce_mut(|store| {
-                store.token = Some(token);
-                store.rejected = decision.rejected;
-                store.phase = SessionPhase::Ready;
-            });
-        }
+        let action = self.decide_now(&SessionEvent::ResponseWithToken(token), CookieRead::Absent);
+        log::debug!("session: token in a response → {}", describe(&action));
     }
 
-    /// A successful answer without a token from an endpoint that needs the session proves it
-    /// live: an adopted token is confirmed, and a failed session is not failed any more.
+    /// A successful answer from an endpoint that needs the session proves it live: an adopted
+    /// token is confirmed, and a failed session is not failed any more.
     pub fn confirm_session(&self) {
         if matches!(
             self.store().phase,
             SessionPhase::Unverified | SessionPhase::Failed(_)
         ) {
             log::debug!("session: confirmed by a response");
-            self.inner
-                .dispatch
-                .reduce_mut(|store| store.phase = SessionPhase::Ready);
+            self.apply(Change::Confirmed);
         }
     }
 
@@ -170,18 +130,53 @@ impl SessionManager {
         }
     }
 
-    /// Makes sure a session exists before a mutating request. `user_action` marks a request the
-    /// person started: after they closed the session, only such a request may start a new one.
-    pub async fn ensure_session(&self, user_action: bool) -> Result<(), ApiError> {
-        let event = if user_action {
-            SessionEvent::UserAction
-        } else {
-            SessionEvent::BeforeMutatingRequest
-        };
-        match self.synchronize_token_from_cookie(event) {
+    /// Makes sure a session exists before a mutating request. After the person closed the
+    /// session, only a request they started may start a new one.
+    pub async fn ensure_session(&self, started_by: StartedBy) -> Result<(), ApiError> {
+        match self.synchronize_token_from_cookie(started_by.before_mutating_request()) {
             Action::InitSession { reason } => self.init_session(reason).await,
             Action::WaitForUser => Err(session_closed_error()),
             _ => Ok(()),
+        }
+    }
+
+    /// Before an upload of `bytes`: a session that is not confirmed, or that may end before the
+    /// upload does, is made sure of with an init first (it resumes a live session and creates
+    /// nothing; an expired one is replaced, and the upload is then sent once, on the new one).
+    /// A 401 or 403 sent while the browser still streams the body can reach it only as a
+    /// connection reset, which no recovery could tell from a network failure.
+    pub async fn ensure_fresh_session(
+        &self,
+        started_by: StartedBy,
+        bytes: u64,
+    ) -> Result<(), ApiError> {
+        self.ensure_session(started_by).await?;
+        let store = self.store();
+        let now = browser::clock::now_ms() as i64;
+        let confirmed = store.phase == SessionPhase::Ready;
+        if confirmed && lasts_through_upload(store.expires_at_ms, now, bytes) {
+            return Ok(());
+        }
+        log::debug!("session: making sure of the session before a large upload");
+        self.init_session(InitReason::NoToken).await
+    }
+
+    /// A mutating request sent with `sent` met a transport error. When the session was not
+    /// confirmed, the failure may be its 401 seen as a reset: one init checks it. True when
+    /// the init brought another token (send the request once more), false when the session
+    /// was fine (the network failure is real).
+    pub async fn check_session_after_transport_error(
+        &self,
+        sent: Option<&CsrfToken>,
+        phase_when_sent: &SessionPhase,
+    ) -> bool {
+        if *phase_when_sent != SessionPhase::Unverified {
+            return false;
+        }
+        log::debug!("session: checking an unconfirmed session after a transport error");
+        match self.init_session(InitReason::NoToken).await {
+            Ok(()) => self.store().token.as_ref() != sent,
+            Err(_) => false,
         }
     }
 
@@ -196,29 +191,22 @@ impl SessionManager {
         self.init_session(reason).await
     }
 
-    /// `GET /session/init` as one shared flight: callers arriving while it runs wait for the
-    /// same outcome. After failures it first waits a shared, capped backoff.
+    /// `GET /session/init` as one shared flight: callers arriving while it runs join it (their
+    /// reason joins the flight's) and wait for the same outcome. After failures it first waits
+    /// a shared, capped backoff.
     pub async fn init_session(&self, reason: InitReason) -> Result<(), ApiError> {
-        if reason.starts_new_epoch() {
-            self.inner.flight_replaces_session.set(true);
-        }
         let flight = {
             let mut slot = self.inner.init_flight.borrow_mut();
             match slot.as_ref() {
                 Some(flight) => {
                     log::debug!("session: joining the init in flight ({})", reason.name());
+                    let joined = self.inner.flight_reason.get().joined_by(reason);
+                    self.inner.flight_reason.set(joined);
                     flight.clone()
                 }
                 None => {
-                    if matches!(
-                        reason,
-                        InitReason::CsrfRecovery | InitReason::SessionExpired
-                    ) {
-                        self.inner
-                            .dispatch
-                            .reduce_mut(|store| store.counters.recoveries += 1);
-                    }
-                    let flight = self.clone().run_init(reason).boxed_local().shared();
+                    self.inner.flight_reason.set(reason);
+                    let flight = self.clone().run_init().boxed_local().shared();
                     *slot = Some(flight.clone());
                     flight
                 }
@@ -227,7 +215,14 @@ impl SessionManager {
         flight.await
     }
 
-    async fn run_init(self, reason: InitReason) -> Result<(), ApiError> {
+    async fn run_init(self) -> Result<(), ApiError> {
+        let result = self.init_once().await;
+        // Later callers start a fresh flight (and see the backoff if this one failed).
+        self.inner.init_flight.borrow_mut().take();
+        result
+    }
+
+    async fn init_once(&self) -> Result<(), ApiError> {
         let wait = init_wait_ms(
             self.inner.consecutive_init_failures.get(),
             browser::random::jitter(),
@@ -238,20 +233,17 @@ impl SessionManager {
             log::debug!("session: init backs off {wait} ms after failures");
             gloo::timers::future::sleep(Duration::from_millis(wait)).await;
         }
+        // A close may have come while the flight waited: then it sends nothing.
+        let reason = self.init_still_due().await?;
         log::debug!("session: init ({})", reason.name());
-        self.inner.dispatch.reduce_mut(|store| {
-            store.phase = SessionPhase::Initializing;
-            store.counters.inits += 1;
-        });
-        let outcome = endpoints::session_init(&self.client()).await;
-        let result = match outcome {
-            Ok(success) => self.apply_init(reason, &success),
-            Err(error) => Err(error),
-        };
-        match &result {
-            Ok(()) => {
+        self.apply(Change::InitSent(reason));
+        match endpoints::session_init(&self.client()).await {
+            Ok(success) => {
+                // ... or while it was answered: then its session is not taken.
+                let reason = self.init_still_due().await?;
                 self.inner.consecutive_init_failures.set(0);
                 self.inner.init_not_before_ms.set(None);
+                self.apply_init(reason, &success)
             }
             Err(error) => {
                 log::debug!("session: init failed: {error}");
@@ -261,29 +253,32 @@ impl SessionManager {
                 self.inner.init_not_before_ms.set(asked);
                 let failures = self.inner.consecutive_init_failures.get().saturating_add(1);
                 self.inner.consecutive_init_failures.set(failures);
-                let message = error.user_message();
-                self.inner
-                    .dispatch
-                    .reduce_mut(|store| store.phase = SessionPhase::Failed(message));
+                self.apply(Change::InitFailed(error.user_message()));
+                Err(error)
             }
         }
-        // Later callers start a fresh flight (and see the backoff if this one failed).
-        self.inner.init_flight.borrow_mut().take();
-        self.inner.flight_replaces_session.set(false);
-        result
+    }
+
+    /// The policy's word on the init in flight now: its (joined) reason when it may go on,
+    /// `SessionClosed` when the person closed the session meanwhile; a close still in flight
+    /// is waited for first.
+    async fn init_still_due(&self) -> Result<InitReason, ApiError> {
+        loop {
+            let event = SessionEvent::InitDue {
+                reason: self.inner.flight_reason.get(),
+            };
+            match self.decide_now(&event, CookieRead::Absent) {
+                Action::InitSession { reason } => return Ok(reason),
+                Action::WaitForClose => self.wait_for_close().await,
+                _ => {
+                    log::debug!("session: dropped an init: the session was closed");
+                    return Err(session_closed_error());
+                }
+            }
+        }
     }
 
     fn apply_init(&self, reason: InitReason, success: &ApiSuccess) -> Result<(), ApiError> {
-        if self.store().user_closed && reason != InitReason::UserStarted {
-            // The user closed the session while this init was in flight; it must not revive it.
-            log::debug!("session: dropped an init that finished after the close");
-            return Err(session_closed_error());
-        }
-        let reason = if self.inner.flight_replaces_session.get() && !reason.starts_new_epoch() {
-            InitReason::SessionExpired
-        } else {
-            reason
-        };
         // The same answer set the cookie: where the page can read it, it names the token.
         let token = success
             .csrf_token()
@@ -294,122 +289,88 @@ impl SessionManager {
             .get("id")
             .and_then(Value::as_str)
             .and_then(SessionId::new);
-        let expires_at = success
+        let expires_at_ms = success
             .data
             .get("expires_at")
             .and_then(Value::as_str)
-            .map(str::to_owned);
-        self.inner.dispatch.reduce_mut(|store| {
-            let epoch = epoch_after_init(
-                store.epoch,
-                reason,
-                store.session_id.as_ref(),
-                session_id.as_ref(),
-            );
-            if epoch != store.epoch {
-                log::debug!("session: the server session changed (epoch {})", epoch.0);
-            }
-            store.epoch = epoch;
-            store.rejected.remove(&token);
-            store.token = Some(token);
-            store.session_id = session_id;
-            store.expires_at = expires_at;
-            store.phase = SessionPhase::Ready;
-            store.user_closed = false;
+            .and_then(parse_rfc3339_ms)
+            .map(|ends| on_our_clock(ends, success.server_date.as_deref()));
+        self.apply(Change::InitSucceeded {
+            reason,
+            token,
+            session_id,
+            expires_at_ms,
         });
-        log::debug!("session: ready");
+        log::debug!("session: ready (epoch {})", self.store().epoch.0);
         Ok(())
     }
 
     /// After a CSRF or session error on a request sent with `sent`: applies the policy. `Ok`
     /// means "send the request once more" (the store now holds the token to use). While a
-    /// close is in flight only the close itself may recover.
+    /// close is in flight, only the close itself recovers: the rest wait for its outcome.
     pub async fn recover(
         &self,
         error: &ApiError,
         sent: Option<CsrfToken>,
         request: RequestContext,
-        for_close: bool,
     ) -> Result<(), ApiError> {
-        if self.inner.closing.get() && !for_close {
-            log::debug!("session: no recovery while the session is being closed");
-            return Err(session_closed_error());
-        }
-        let event = if error.is_session() {
-            SessionEvent::SessionError { sent, request }
-        } else {
-            SessionEvent::CsrfError { sent, request }
-        };
-        let action = self.decide_and_record(&event);
-        log::debug!(
-            "session: {} error → {}",
-            if error.is_session() {
-                "session"
+        loop {
+            let sent = sent.clone();
+            let event = if error.is_session() {
+                SessionEvent::SessionError { sent, request }
             } else {
-                "CSRF"
-            },
-            describe(&action)
-        );
-        match action {
-            Action::RetryWith { token, source } => {
-                if source == TokenSource::Cookie {
-                    self.inner
-                        .dispatch
-                        .reduce_mut(|store| store.token = Some(token));
+                SessionEvent::CsrfError { sent, request }
+            };
+            let action = self.decide_now(&event, read_cookie());
+            log::debug!("session: {} → {}", event.name(), describe(&action));
+            return match action {
+                Action::RetryWith { .. } => Ok(()),
+                Action::InitSession { reason } => self.init_session(reason).await,
+                Action::WaitForClose => {
+                    self.wait_for_close().await;
+                    continue;
                 }
-                Ok(())
-            }
-            Action::InitSession { reason } => self.init_session(reason).await,
-            Action::WaitForUser => Err(session_closed_error()),
-            _ => Err(error.clone()),
+                Action::WaitForUser => Err(session_closed_error()),
+                _ => Err(error.clone()),
+            };
         }
     }
 
-    /// `POST /session/csrf`: a fresh token for the current session.
-    pub async fn refresh_csrf(&self) -> Result<(), ApiError> {
-        self.inner
-            .dispatch
-            .reduce_mut(|store| store.counters.refreshes += 1);
-        endpoints::session_csrf(&self.client()).await.map(drop)
-    }
-
-    /// Before a large upload: a 401 or 403 sent while the browser is still streaming the body
-    /// can reach it as a connection reset, so a token adopted from the cookie and never
-    /// confirmed is confirmed first (init resumes the session the cookie names: no new one).
-    pub async fn confirm_before_large_upload(&self) -> Result<(), ApiError> {
-        if self.store().phase == SessionPhase::Unverified {
-            log::debug!("session: confirming the session before a large upload");
-            return self.init_session(InitReason::NoToken).await;
+    /// Waits for the close in flight, if any, to have its outcome.
+    pub(super) async fn wait_for_close(&self) {
+        let close = self.inner.close_flight.borrow().clone();
+        if let Some(close) = close {
+            log::debug!("session: waiting for the close in flight");
+            // Its outcome is in the state the policy reads next.
+            let _ = close.await;
         }
-        Ok(())
     }
 
-    /// Runs the policy on a fresh cookie read and records its bookkeeping in the store.
-    pub(super) fn decide_and_record(&self, event: &SessionEvent) -> Action {
-        let decision = decide(event, &self.snapshot(read_cookie()));
+    /// Runs the policy on `event` (with `cookie` as just read) and applies its decision.
+    pub(super) fn decide_now(&self, event: &SessionEvent, cookie: CookieRead) -> Action {
+        let closing = self.inner.close_flight.borrow().is_some();
+        let decision = decide(event, &self.store().snapshot(cookie, closing));
         let action = decision.action.clone();
-        self.inner.dispatch.reduce_mut(|store| {
-            store.last_cookie_seen = decision.last_cookie_seen;
-            store.rejected = decision.rejected;
-        });
+        self.apply(Change::Decided(decision));
         action
     }
 
-    fn snapshot(&self, cookie: CookieRead) -> SessionSnapshot {
-        let store = self.store();
-        SessionSnapshot {
-            store_token: store.token.clone(),
-            cookie,
-            last_cookie_seen: store.last_cookie_seen.clone(),
-            rejected: store.rejected.clone(),
-            user_closed: store.user_closed,
-            epoch: store.epoch,
-        }
+    pub(super) fn apply(&self, change: Change) {
+        self.inner.dispatch.reduce_mut(|store| store.apply(change));
+    }
+}
+
+/// The server's instant `server_ms` on this tab's clock, by the server's `Date` header (a
+/// second's precision is plenty for freshness); our clock as it is when the header is absent.
+fn on_our_clock(server_ms: i64, server_date: Option<&str>) -> i64 {
+    match server_date.and_then(parse_http_date_ms) {
+        Some(server_now) => server_ms - server_now + browser::clock::now_ms() as i64,
+        None => server_ms,
     }
 }
 
 /// The page's `csrftoken` cookie as the policy reads it.
-fn read_cookie() -> CookieRead {
+pub(super) fn read_cookie() -> CookieRead {
     read_csrf_cookie(&browser::cookie::document_cookie())
 }
 
@@ -430,6 +391,7 @@ fn describe(action: &Action) -> &'static str {
         } => "retry with the cookie's newer token",
         Action::EndSession => "end the session",
         Action::WaitForUser => "wait for the user",
+        Action::WaitForClose => "wait for the close",
         Action::GiveUp(_) => "give up",
     }
 }

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use trustyconvert_core::{ApiError, SessionEpoch, SessionEvent};
+use trustyconvert_core::{ApiError, SessionEpoch, SessionEvent, StartedBy};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yewdux::{use_dispatch, use_store_value};
@@ -50,8 +50,8 @@ impl SessionHandle {
         self.state.epoch
     }
 
-    pub async fn ensure_session(&self, user_action: bool) -> Result<(), ApiError> {
-        self.manager.ensure_session(user_action).await
+    pub async fn ensure_session(&self, started_by: StartedBy) -> Result<(), ApiError> {
+        self.manager.ensure_session(started_by).await
     }
 
     pub async fn close_session(&self) -> Result<(), ApiError> {

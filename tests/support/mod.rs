@@ -23,12 +23,29 @@ pub struct Seen {
     pub csrf_header: Option<String>,
 }
 
-type Responder = dyn Fn(&WireRequest) -> WireResponse;
+type Responder = dyn Fn(&WireRequest) -> Result<WireResponse, WireFailure>;
+
+/// Holds requests to one path until the test opens it (a slow close, an init in flight).
+#[derive(Clone, Default)]
+pub struct Gate(Rc<std::cell::Cell<bool>>);
+
+impl Gate {
+    pub fn open(&self) {
+        self.0.set(true);
+    }
+
+    async fn passed(&self) {
+        while !self.0.get() {
+            gloo::timers::future::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
 
 /// Answers every request with `respond` and records what was sent.
 pub struct ScriptedServer {
     pub seen: RefCell<Vec<Seen>>,
     respond: Box<Responder>,
+    gates: RefCell<Vec<(String, Gate)>>,
     /// How long each answer takes: with some latency, requests started together are in
     /// flight together, as over a real network.
     latency: Duration,
@@ -43,11 +60,36 @@ impl ScriptedServer {
         latency: Duration,
         respond: impl Fn(&WireRequest) -> WireResponse + 'static,
     ) -> Rc<Self> {
+        Self::answering(latency, move |request| Ok(respond(request)))
+    }
+
+    /// A server whose answers may also be transport failures (a connection reset).
+    pub fn with_failures(
+        respond: impl Fn(&WireRequest) -> Result<WireResponse, WireFailure> + 'static,
+    ) -> Rc<Self> {
+        Self::answering(Duration::ZERO, respond)
+    }
+
+    fn answering(
+        latency: Duration,
+        respond: impl Fn(&WireRequest) -> Result<WireResponse, WireFailure> + 'static,
+    ) -> Rc<Self> {
         Rc::new(Self {
             seen: RefCell::new(Vec::new()),
             respond: Box::new(respond),
+            gates: RefCell::new(Vec::new()),
             latency,
         })
+    }
+
+    /// From now on, requests whose URL ends with `path_suffix` are answered only once the
+    /// returned gate is opened.
+    pub fn hold(&self, path_suffix: &str) -> Gate {
+        let gate = Gate::default();
+        self.gates
+            .borrow_mut()
+            .push((path_suffix.to_owned(), gate.clone()));
+        gate
     }
 
     pub fn count(&self, path_suffix: &str) -> usize {
@@ -83,11 +125,21 @@ impl Transport for ScriptedServer {
         });
         let response = (self.respond)(&request);
         let latency = self.latency;
+        let gates: Vec<Gate> = self
+            .gates
+            .borrow()
+            .iter()
+            .filter(|(suffix, _)| request.url.ends_with(suffix.as_str()))
+            .map(|(_, gate)| gate.clone())
+            .collect();
         async move {
             if !latency.is_zero() {
                 gloo::timers::future::sleep(latency).await;
             }
-            Ok(response)
+            for gate in gates {
+                gate.passed().await;
+            }
+            response
         }
         .boxed_local()
     }
@@ -100,6 +152,7 @@ pub fn json(status: u16, body: serde_json::Value) -> WireResponse {
         content_type: Some("application/json".to_owned()),
         correlation_id: Some("c-test".to_owned()),
         retry_after: None,
+        date: None,
         body: body.to_string().into_bytes(),
     }
 }

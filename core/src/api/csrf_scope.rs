@@ -28,6 +28,26 @@ pub fn should_send_csrf(method: &str, request_url: &str, page_url: &str, api_bas
     request.origin == base.origin && path_is_under(&request.path, &base.path)
 }
 
+/// Whether an answer came from another place than the request was sent to: `response_url` is
+/// where the browser ended up (XHR's `responseURL`), after any redirect it followed. Both are
+/// resolved against the page and compared by origin and path; an empty `response_url` (no
+/// answer) is not "elsewhere", and one that cannot be read with certainty is.
+pub fn answered_from_elsewhere(request_url: &str, response_url: &str, page_url: &str) -> bool {
+    if response_url.is_empty() {
+        return false;
+    }
+    let Some(page) = parse_absolute(page_url) else {
+        return true;
+    };
+    match (resolve(request_url, &page), resolve(response_url, &page)) {
+        (Some(sent), Some(answered)) => {
+            sent.origin != answered.origin
+                || comparable_segments(&sent.path) != comparable_segments(&answered.path)
+        }
+        _ => true,
+    }
+}
+
 /// Joins the API base (`/api`, `https://api.example.com/v1/`) and an endpoint path
 /// (`/session/init`, `job_status?job_id=…`) with exactly one slash between them.
 pub fn resolve_api_url(api_base: &str, path: &str) -> String {

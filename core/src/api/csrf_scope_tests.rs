@@ -220,3 +220,43 @@ fn query_values_keep_unreserved_characters_and_encode_the_rest() {
     assert_eq!(encode_query_value("é"), "%C3%A9");
     assert_eq!(encode_query_value(""), "");
 }
+
+#[test]
+fn an_answer_from_another_place_than_the_request_went_is_told_apart() {
+    let page = "https://app.example.com/convert";
+    // Relative request URLs (an API base of `/api`) resolve against the page.
+    assert!(!answered_from_elsewhere(
+        "/api/upload",
+        "https://app.example.com/api/upload",
+        page
+    ));
+    assert!(!answered_from_elsewhere(
+        "https://api.example.com/v1/upload",
+        "https://API.example.com:443/v1/upload",
+        page
+    ));
+    assert!(
+        !answered_from_elsewhere("/api/upload", "", page),
+        "no answer at all"
+    );
+    assert!(answered_from_elsewhere(
+        "/api/upload",
+        "https://evil.example.net/api/upload",
+        page
+    ));
+    assert!(answered_from_elsewhere(
+        "/api/upload",
+        "https://app.example.com/login",
+        page
+    ));
+    assert!(answered_from_elsewhere(
+        "/api/upload",
+        "http://app.example.com/api/upload",
+        page
+    ));
+    assert!(answered_from_elsewhere(
+        "/api/upload",
+        "not a url at all",
+        page
+    ));
+}

@@ -31,6 +31,8 @@ pub struct ApiSuccess {
     pub status: u16,
     pub data: Value,
     pub correlation_id: Option<String>,
+    /// The answer's `Date` header: the server's clock, for its `expires_at` instants.
+    pub server_date: Option<String>,
 }
 
 impl std::fmt::Debug for ApiSuccess {
@@ -101,6 +103,7 @@ pub fn parse_response_with(
                     status,
                     data,
                     correlation_id: correlation,
+                    server_date: None,
                 });
             }
             Err(error_from_object(
@@ -114,6 +117,7 @@ pub fn parse_response_with(
             status,
             data: other,
             correlation_id: header_correlation,
+            server_date: None,
         }),
         _ if success_status => {
             if body.iter().all(u8::is_ascii_whitespace) {
@@ -121,6 +125,7 @@ pub fn parse_response_with(
                     status,
                     data: Value::Null,
                     correlation_id: header_correlation,
+                    server_date: None,
                 })
             } else {
                 Err(ApiError::decode()

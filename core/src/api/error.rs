@@ -34,6 +34,9 @@ pub enum ApiErrorKind {
     Unexpected { status: u16 },
     /// The request never got an HTTP answer (DNS, connection reset, CORS failure).
     Network,
+    /// The API answered with a redirect, which the app does not follow: the request's
+    /// `X-CSRF-Token` must not travel to wherever it points.
+    Redirected,
     /// No answer in time (also 408).
     Timeout,
     /// The browser reports being offline; wait for `online` rather than retrying.
@@ -64,6 +67,7 @@ impl ApiErrorKind {
             ApiErrorKind::Server { .. } => "Server",
             ApiErrorKind::Unexpected { .. } => "Unexpected",
             ApiErrorKind::Network => "Network",
+            ApiErrorKind::Redirected => "Redirected",
             ApiErrorKind::Timeout => "Timeout",
             ApiErrorKind::Offline => "Offline",
             ApiErrorKind::Cancelled => "Cancelled",
@@ -216,6 +220,9 @@ impl ApiError {
             ApiErrorKind::Network => {
                 "Could not reach the server. Please check your connection and try again.".to_owned()
             }
+            ApiErrorKind::Redirected => "The server sent this request to another address, which \
+                 the app does not follow. Please reload the page or try again later."
+                .to_owned(),
             ApiErrorKind::Timeout => {
                 "The server took too long to answer. Please try again.".to_owned()
             }
@@ -398,6 +405,7 @@ mod tests {
             ApiErrorKind::TooLarge,
             ApiErrorKind::Unexpected { status: 409 },
             ApiErrorKind::Network,
+            ApiErrorKind::Redirected,
             ApiErrorKind::Timeout,
             ApiErrorKind::Offline,
             ApiErrorKind::Cancelled,

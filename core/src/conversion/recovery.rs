@@ -32,6 +32,7 @@ pub fn convert_outcome_unknown(error: &ApiError) -> bool {
         error.kind,
         ApiErrorKind::Server { .. }
             | ApiErrorKind::Network
+            | ApiErrorKind::Redirected
             | ApiErrorKind::Timeout
             | ApiErrorKind::Decode
             | ApiErrorKind::Unexpected { .. }

@@ -73,6 +73,27 @@ pub enum SessionRule {
     Public,
 }
 
+/// Who started a request: after the user closed the session, only their own next action may
+/// start another.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StartedBy {
+    /// The app by itself (a poll, a background check).
+    #[default]
+    App,
+    /// The person (upload, convert, download).
+    Person,
+}
+
+impl StartedBy {
+    /// The event to decide before a mutating request that this starter sends.
+    pub fn before_mutating_request(self) -> SessionEvent {
+        match self {
+            StartedBy::App => SessionEvent::BeforeMutatingRequest,
+            StartedBy::Person => SessionEvent::UserAction,
+        }
+    }
+}
+
 /// Facts about the request that failed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestContext {
@@ -284,7 +305,11 @@ pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
             }
             decision(Action::EndSession, rejected, true)
         }
-        SessionEvent::InitDue { .. } if state.closing => {
+        // While a close is in flight every other recovery waits for it, so a CSRF recovery can
+        // only be the close's own (to learn the current token): it goes on; the rest wait.
+        SessionEvent::InitDue { reason }
+            if state.closing && *reason != InitReason::CsrfRecovery =>
+        {
             decision(Action::WaitForClose, rejected, false)
         }
         // Only the person's own action starts a session after a close.

@@ -434,6 +434,12 @@ fn cases() -> Vec<Case> {
             expect: Action::WaitForClose,
         },
         Case {
+            name: "init due while closing, the close's CSRF recovery -> send it".into(),
+            event: init_due(InitReason::CsrfRecovery),
+            state: closing(state()),
+            expect: init(InitReason::CsrfRecovery),
+        },
+        Case {
             name: "init due after a close, not the user's -> wait for the user".into(),
             event: init_due(InitReason::SessionExpired),
             state: SessionSnapshot {
