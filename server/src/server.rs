@@ -113,7 +113,12 @@ fn cors_layer(config: &Config) -> Option<CorsLayer> {
                 header::CONTENT_TYPE,
                 HeaderName::from_static(crate::auth::CSRF_HEADER),
             ])
-            .expose_headers([crate::request_log::CORRELATION_HEADER, header::RETRY_AFTER]),
+            // Date: the client reads `expires_at` against the server's clock, not its own.
+            .expose_headers([
+                crate::request_log::CORRELATION_HEADER,
+                header::RETRY_AFTER,
+                header::DATE,
+            ]),
     )
 }
 
