@@ -116,6 +116,7 @@ async fn a_failed_session_ends_with_the_next_proof_of_a_live_one() {
 
 #[wasm_bindgen_test]
 async fn no_session_offers_try_again_which_starts_one() {
+    let _page = PageRestored;
     clear_csrf_cookie();
     let init_works = Rc::new(Cell::new(false));
     let works = init_works.clone();
@@ -177,15 +178,4 @@ async fn an_init_answer_without_a_token_takes_the_one_its_cookie_names() {
     assert_eq!(mounted.token(), token("from-the-cookie"));
     mounted.unmount();
     clear_csrf_cookie();
-}
-
-/// Waits (up to ~9 s) until `condition` holds.
-async fn wait_until(condition: impl Fn() -> bool) {
-    for _ in 0..300 {
-        if condition() {
-            return;
-        }
-        settle().await;
-    }
-    panic!("the condition never held");
 }

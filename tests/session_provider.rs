@@ -7,7 +7,7 @@ mod support;
 use serde_json::json;
 use support::harness::*;
 use support::*;
-use trustyconvert_core::StartedBy;
+use trustyconvert_core::{ApiErrorKind, StartedBy};
 use trustyconvert_web::api::endpoints;
 use trustyconvert_web::session::SessionPhase;
 use wasm_bindgen_test::*;
@@ -40,10 +40,16 @@ async fn initialises_exactly_once_when_no_token_is_known() {
             json(404, json!({}))
         }
     });
+    // The init is held, so the page is shown again while it is in flight: that second reason
+    // to sync must join it, not start another session.
+    let gate = server.hold("/session/init");
     let mounted = mount(&server).await;
-    // A second reason to sync (the page shown again) must not start another session.
+    assert_eq!(server.count("/api/session/init"), 1);
+    set_visibility(false);
     set_visibility(true);
     settle().await;
+    gate.open();
+    wait_until(|| mounted.session().manager.store().phase == SessionPhase::Ready).await;
 
     assert_eq!(
         server.count("/api/session/init"),
@@ -69,9 +75,8 @@ async fn a_changed_cookie_is_adopted_when_the_page_becomes_visible() {
     // Another tab rotated the token meanwhile.
     set_csrf_cookie("after-rotation");
     set_visibility(true);
-    settle().await;
+    wait_until(|| mounted.token() == token("after-rotation")).await;
 
-    assert_eq!(mounted.token(), token("after-rotation"));
     assert_eq!(server.total(), 0);
     mounted.unmount();
     clear_csrf_cookie();
@@ -117,7 +122,7 @@ async fn a_close_in_one_tab_reaches_the_other_without_a_request() {
     assert_eq!(tab_b.token(), token("shared-token"));
 
     tab_a.session().close_session().await.expect("closed");
-    settle().await;
+    wait_until(|| tab_b.session().manager.store().phase == SessionPhase::Closed).await;
 
     let store_b = tab_b.session().manager.store();
     assert_eq!(store_b.phase, SessionPhase::Closed);
@@ -127,15 +132,124 @@ async fn a_close_in_one_tab_reaches_the_other_without_a_request() {
         0,
         "tab B learned it without asking the server"
     );
-    assert!(
+    assert_eq!(
         tab_b
             .session()
             .ensure_session(StartedBy::App)
             .await
-            .is_err(),
+            .map_err(|error| error.kind),
+        Err(ApiErrorKind::SessionClosed),
         "and starts nothing by itself"
     );
     tab_a.unmount();
     tab_b.unmount();
     clear_csrf_cookie();
+}
+
+#[wasm_bindgen_test]
+async fn nothing_happens_after_the_provider_unmounts() {
+    clear_csrf_cookie();
+    // Every init is refused: the store keeps no token, so a listener left behind would act on
+    // the next sync (adopt the cookie below, or init) and on a close heard from another tab.
+    let server = ScriptedServer::new(|_| {
+        json(
+            400,
+            json!({"success": false, "error": {"type": "ValidationError", "message": "no"}}),
+        )
+    });
+    let mounted = mount(&server).await;
+    wait_until(|| {
+        matches!(
+            mounted.session().manager.store().phase,
+            SessionPhase::Failed(_)
+        )
+    })
+    .await;
+    let manager = mounted.session().manager;
+    let before = (*manager.store()).clone();
+    let requests = server.total();
+    mounted.unmount();
+    let _page = PageRestored;
+    // Yew runs the destroy (and the effects' cleanups) on its scheduler, not in `destroy()`.
+    settle().await;
+
+    set_csrf_cookie("set-after-unmount");
+    set_visibility(false);
+    set_visibility(true);
+    let _ = gloo::utils::window().dispatch_event(&web_sys::Event::new("online").expect("event"));
+    let other_tab = web_sys::BroadcastChannel::new("trustyconvert-session").expect("a channel");
+    let _ = other_tab.post_message(&"session-closed".into());
+    // Nothing may happen, so there is nothing to wait for: a quiet period longer than the
+    // init backoff, and the store unchanged (a sync would first have recorded the cookie).
+    gloo::timers::future::sleep(std::time::Duration::from_millis(1200)).await;
+    other_tab.close();
+
+    assert_eq!(
+        server.total(),
+        requests,
+        "requests: {:?}",
+        server.seen.borrow()
+    );
+    assert_eq!(*manager.store(), before);
+}
+
+#[wasm_bindgen_test]
+async fn an_init_that_keeps_failing_fails_once_for_every_caller_and_backs_off() {
+    clear_csrf_cookie();
+    let server = ScriptedServer::with_failures(|request| {
+        if request.url.ends_with("/session/init") {
+            Ok(json(
+                503,
+                json!({"success": false, "error": {"type": "ServerError", "message": "down"}}),
+            ))
+        } else {
+            Err(trustyconvert_web::api::transport::WireFailure::Network)
+        }
+    });
+    let mounted = mount(&server).await;
+    wait_until(|| {
+        matches!(
+            mounted.session().manager.store().phase,
+            SessionPhase::Failed(_)
+        )
+    })
+    .await;
+    // The load's init: one flight of three attempts (GETs are retried twice).
+    let at_load = server.count("/api/session/init");
+    assert_eq!(at_load, 3);
+
+    // Five callers at once share one flight, and each learns of its failure once.
+    let session = mounted.session();
+    let callers = (0..5).map(|_| session.ensure_session(StartedBy::App));
+    let outcomes = futures::future::join_all(callers).await;
+    for outcome in &outcomes {
+        assert_eq!(
+            outcome.as_ref().map_err(|error| error.kind.clone()),
+            Err(ApiErrorKind::Server { status: 503 })
+        );
+    }
+    assert_eq!(server.count("/api/session/init"), at_load + 3, "one flight");
+
+    // Callers that try again at once, for four seconds: the shared backoff (250 ms after one
+    // failure, doubling) spaces the flights; without it they would follow each other.
+    let until = js_sys::Date::now() + 4000.0;
+    let callers = (0..5).map(|_| {
+        let session = session.clone();
+        async move {
+            let mut failures = 0;
+            while js_sys::Date::now() < until {
+                if session.ensure_session(StartedBy::App).await.is_err() {
+                    failures += 1;
+                }
+            }
+            failures
+        }
+    });
+    let failures = futures::future::join_all(callers).await;
+    let flights = (server.count("/api/session/init") - at_load - 3) / 3;
+    assert!(flights <= 3, "{flights} flights in 4 s");
+    assert!(
+        failures.iter().all(|count| *count == failures[0]),
+        "each caller saw each flight fail once: {failures:?}"
+    );
 }

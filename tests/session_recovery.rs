@@ -153,7 +153,11 @@ async fn after_a_close_only_the_users_action_starts_a_session() {
     settle().await;
     let by_itself = mounted.session().ensure_session(StartedBy::App).await;
 
-    assert!(by_itself.is_err(), "nothing starts a session by itself");
+    assert_eq!(
+        by_itself.map_err(|error| error.kind),
+        Err(trustyconvert_core::ApiErrorKind::SessionClosed),
+        "nothing starts a session by itself"
+    );
     assert_eq!(server.count("/api/session/init"), 0);
     assert_eq!(
         mounted.session().manager.store().phase,
@@ -174,7 +178,7 @@ async fn after_a_close_only_the_users_action_starts_a_session() {
 #[wasm_bindgen_test]
 async fn a_poll_failing_during_a_close_does_not_start_a_session() {
     set_csrf_cookie("closing-token");
-    let server = ScriptedServer::with_latency(std::time::Duration::from_millis(20), |request| {
+    let server = ScriptedServer::new(|request| {
         if request.url.ends_with("/session/close") {
             json(200, json!({"success": true, "data": {"message": "closed"}}))
         } else if request.url.ends_with("/session/init") {
@@ -187,21 +191,37 @@ async fn a_poll_failing_during_a_close_does_not_start_a_session() {
         }
     });
     let mounted = mount(&server).await;
+    // The close is held until the poll has met the deleted session, so the poll really fails
+    // while the close is in flight.
+    let gate = server.hold("/session/close");
     let session = mounted.session();
     let api = mounted.api();
     let close = session.close_session();
     let poll = async {
-        // Leaves while the close is in flight, and meets the deleted session.
-        settle().await;
-        api.send(trustyconvert_web::api::ApiRequest::get(
-            "/job_status?job_id=x",
-        ))
-        .await
+        let polled = api
+            .send(trustyconvert_web::api::ApiRequest::get(
+                "/job_status?job_id=x",
+            ))
+            .await;
+        assert!(
+            server.count("/api/session/close") == 1,
+            "the close was in flight"
+        );
+        polled
     };
-    let (closed, polled) = futures::join!(close, poll);
+    let release = async {
+        wait_until(|| server.count("/api/job_status") == 1).await;
+        settle().await;
+        gate.open();
+    };
+    let (closed, polled, ()) = futures::join!(close, poll, release);
 
     assert!(closed.is_ok());
-    assert!(polled.is_err());
+    assert_eq!(
+        polled.map_err(|error| error.kind),
+        Err(trustyconvert_core::ApiErrorKind::SessionClosed),
+        "the poll waited for the close and learned the session is closed"
+    );
     assert_eq!(
         server.count("/api/session/init"),
         0,

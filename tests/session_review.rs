@@ -362,7 +362,6 @@ async fn a_token_rotated_by_another_tab_is_the_same_session() {
     let epoch = mounted.session().manager.store().epoch;
 
     set_csrf_cookie("rotated-by-another-tab");
-    let _restore = VisibilityRestored;
     set_visibility(false);
     set_visibility(true);
     wait_until(|| mounted.token() == token("rotated-by-another-tab")).await;
@@ -375,8 +374,9 @@ async fn a_token_rotated_by_another_tab_is_the_same_session() {
 
 #[wasm_bindgen_test]
 async fn a_session_from_the_cookie_is_not_called_active_until_an_answer_proves_it() {
+    let _page = PageRestored;
     set_csrf_cookie("from-earlier");
-    let server = ScriptedServer::new(|request| {
+    let server = ScriptedServer::new(|_| {
         json(
             200,
             json!({"success": true, "data": [
@@ -397,24 +397,4 @@ async fn a_session_from_the_cookie_is_not_called_active_until_an_answer_proves_i
     app.destroy();
     root.remove();
     clear_csrf_cookie();
-}
-
-/// Restores the page's real visibility when dropped, also when the test fails.
-struct VisibilityRestored;
-
-impl Drop for VisibilityRestored {
-    fn drop(&mut self) {
-        set_visibility(true);
-    }
-}
-
-/// Waits (up to ~9 s) until `condition` holds.
-async fn wait_until(condition: impl Fn() -> bool) {
-    for _ in 0..300 {
-        if condition() {
-            return;
-        }
-        settle().await;
-    }
-    panic!("the condition never held");
 }

@@ -21,13 +21,20 @@ async fn redirects_from_the_api_are_not_followed_with_the_token() -> Result<()> 
 
     // `POST /convert` answered with a 307 (which keeps method, body and headers).
     stack.hooks.reset().await?;
-    stack.hooks.fault("/api/convert", 1, redirect("POST")).await?;
+    stack
+        .hooks
+        .fault("/api/convert", 1, redirect("POST"))
+        .await?;
     choose_png(&stack, inputs.path(), "convert.png", (48, 32)).await?;
     stack.click("[data-testid=convert]").await?;
     wait_for_state(&stack, "completed").await?;
     let counters = stack.hooks.counters().await?;
     println!("convert redirected: {counters}");
-    assert_eq!(counters.requests(&format!("POST {TARGET}")), 0, "{counters}");
+    assert_eq!(
+        counters.requests(&format!("POST {TARGET}")),
+        0,
+        "{counters}"
+    );
     assert_eq!(counters.requests("POST /api/convert"), 2, "{counters}");
     assert_eq!(counters.number("conversions_started"), 1, "{counters}");
     download_and_check(&stack, 0, (48, 32)).await?;
@@ -35,7 +42,10 @@ async fn redirects_from_the_api_are_not_followed_with_the_token() -> Result<()> 
     // The upload: XHR follows by itself, so the app must not take the answer as the API's.
     stack.click("[data-testid=convert-another]").await?;
     stack.hooks.reset().await?;
-    stack.hooks.fault("/api/upload", 1, redirect("POST")).await?;
+    stack
+        .hooks
+        .fault("/api/upload", 1, redirect("POST"))
+        .await?;
     choose_png(&stack, inputs.path(), "upload.png", (48, 32)).await?;
     stack.click("[data-testid=convert]").await?;
     wait_for_state(&stack, "failed").await?;

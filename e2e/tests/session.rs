@@ -227,6 +227,9 @@ async fn an_unreadable_csrf_cookie_works_from_response_tokens() -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn debug_logs_show_the_lifecycle_and_never_a_token() -> Result<()> {
     let stack = ready_stack(StackOptions::default(), "/?diagnostics&log=debug").await?;
+    // The first session's secrets, which must not appear either once it has expired.
+    let mut secrets = session_secrets(&stack).await?;
+    assert_eq!(secrets.len(), 2, "both cookies are set");
     stack.hooks.expire_all().await?;
     probe(
         &stack,
@@ -246,15 +249,13 @@ async fn debug_logs_show_the_lifecycle_and_never_a_token() -> Result<()> {
         "console: {messages:#?}"
     );
 
-    let secrets: Vec<String> = stack
-        .browser
-        .get_all_cookies()
-        .await?
-        .iter()
-        .filter(|cookie| cookie.name() == "csrftoken" || cookie.name() == "trustyconvert_session")
-        .map(|cookie| cookie.value().to_owned())
-        .collect();
-    assert_eq!(secrets.len(), 2, "both cookies are set");
+    let replacement = session_secrets(&stack).await?;
+    assert_eq!(replacement.len(), 2, "both cookies are set");
+    assert!(
+        replacement.iter().all(|secret| !secrets.contains(secret)),
+        "the expired session was replaced"
+    );
+    secrets.extend(replacement);
     let storage: serde_json::Value = stack
         .browser
         .execute(
@@ -278,4 +279,16 @@ async fn debug_logs_show_the_lifecycle_and_never_a_token() -> Result<()> {
         assert!(!url.contains(secret.as_str()), "a token reached the URL");
     }
     stack.stop().await
+}
+
+/// The values of the session and CSRF cookies the browser holds now.
+async fn session_secrets(stack: &trustyconvert_e2e::Stack) -> Result<Vec<String>> {
+    Ok(stack
+        .browser
+        .get_all_cookies()
+        .await?
+        .iter()
+        .filter(|cookie| cookie.name() == "csrftoken" || cookie.name() == "trustyconvert_session")
+        .map(|cookie| cookie.value().to_owned())
+        .collect())
 }

@@ -324,7 +324,10 @@ async fn cors_allows_listed_origins_with_credentials() {
         .unwrap()
         .to_ascii_lowercase();
     assert!(exposed.contains("x-correlation-id") && exposed.contains("retry-after"));
-    assert!(exposed.contains("date"), "the client reads expires_at on the server's clock");
+    assert!(
+        exposed.contains("date"),
+        "the client reads expires_at on the server's clock"
+    );
     assert!(h.get_all("vary").iter().any(|v| v
         .to_str()
         .unwrap()

@@ -10,7 +10,7 @@ use trustyconvert_web::session::{use_session, SessionHandle, SessionProvider};
 use yew::prelude::*;
 use yewdux::YewduxRoot;
 
-use super::{mount_point, settle, ScriptedServer};
+use super::{mount_point, settle, PageRestored, ScriptedServer};
 
 /// What the probe saw of the session and the API, for the test to inspect.
 #[derive(Default)]
@@ -57,10 +57,22 @@ pub fn Harness(props: &HarnessProps) -> Html {
     }
 }
 
+/// The mounted harness. Dropping it (also when a test fails) unmounts it and puts the shared
+/// page back: the cookie and the visibility override.
 pub struct Mounted {
     captured: Rc<RefCell<Captured>>,
-    app: yew::AppHandle<Harness>,
+    app: Option<yew::AppHandle<Harness>>,
     root: web_sys::Element,
+    _page: PageRestored,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
 }
 
 impl Mounted {
@@ -85,8 +97,7 @@ impl Mounted {
     }
 
     pub fn unmount(self) {
-        self.app.destroy();
-        self.root.remove();
+        drop(self);
     }
 }
 
@@ -103,8 +114,9 @@ pub async fn mount(server: &Rc<ScriptedServer>) -> Mounted {
     settle().await;
     Mounted {
         captured,
-        app,
+        app: Some(app),
         root,
+        _page: PageRestored,
     }
 }
 

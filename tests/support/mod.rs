@@ -191,6 +191,28 @@ pub async fn settle() {
     gloo::timers::future::sleep(Duration::from_millis(30)).await;
 }
 
+/// Puts back what tests change on the page they share (the `csrftoken` cookie, the visibility
+/// override) when dropped, also when the test fails.
+pub struct PageRestored;
+
+impl Drop for PageRestored {
+    fn drop(&mut self) {
+        clear_csrf_cookie();
+        let _ = js_sys::eval("delete document.visibilityState; delete document.hidden;");
+    }
+}
+
+/// Waits (up to ~9 s) until `condition` holds.
+pub async fn wait_until(condition: impl Fn() -> bool) {
+    for _ in 0..300 {
+        if condition() {
+            return;
+        }
+        settle().await;
+    }
+    panic!("the condition never held");
+}
+
 /// Makes the page report `visible` or `hidden`, then dispatches `visibilitychange`
 /// (headless Chromium never hides a page by itself).
 pub fn set_visibility(visible: bool) {
