@@ -12,6 +12,7 @@ pub mod conversion;
 pub mod first_view;
 pub mod session;
 pub mod toast;
+pub mod transport;
 
 use components::app::App;
 

@@ -15,10 +15,10 @@ use futures::FutureExt;
 use serde_json::json;
 use support::dom::*;
 use support::*;
-use trustyconvert_web::api::transport::{Transport, WireFailure, WireRequest, WireResponse};
 use trustyconvert_web::components::app::{App, AppProps};
 use trustyconvert_web::config::AppConfig;
-use trustyconvert_web::session::provider::TransportOverride;
+use trustyconvert_web::transport::SharedTransport;
+use trustyconvert_web::transport::{Transport, WireFailure, WireRequest, WireResponse};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -346,7 +346,7 @@ async fn an_upload_sent_again_shows_its_own_progress() {
     let root = mount_point();
     let props = AppProps {
         config: AppConfig::default(),
-        transport: Some(TransportOverride(transport.clone() as Rc<dyn Transport>)),
+        transport: Some(SharedTransport(transport.clone() as Rc<dyn Transport>)),
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     for _ in 0..20 {

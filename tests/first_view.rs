@@ -15,7 +15,7 @@ use support::*;
 use trustyconvert_web::components::app::{App, AppProps};
 use trustyconvert_web::config::AppConfig;
 use trustyconvert_web::first_view;
-use trustyconvert_web::session::provider::TransportOverride;
+use trustyconvert_web::transport::SharedTransport;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use yew::prelude::*;
@@ -50,7 +50,7 @@ async fn prerendered(server: &Rc<ScriptedServer>) -> web_sys::Element {
 
 #[derive(Properties, PartialEq)]
 struct ProbeProps {
-    transport: TransportOverride,
+    transport: SharedTransport,
     /// Called in the first effect after hydration: children's effects have run, none of the
     /// work they started (session, formats) has answered yet.
     on_hydrated: Callback<()>,

@@ -23,7 +23,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const JOB: &str = "0123abcd-0000-4000-8000-000000000000";
 
-fn formats_answer() -> trustyconvert_web::api::transport::WireResponse {
+fn formats_answer() -> trustyconvert_web::transport::WireResponse {
     json(
         200,
         json!({"success": true, "data": [
@@ -32,7 +32,7 @@ fn formats_answer() -> trustyconvert_web::api::transport::WireResponse {
     )
 }
 
-fn job_status_answer() -> trustyconvert_web::api::transport::WireResponse {
+fn job_status_answer() -> trustyconvert_web::transport::WireResponse {
     json(
         200,
         json!({"success": true, "data": {"job_id": JOB, "status": "processing"}}),
@@ -40,7 +40,7 @@ fn job_status_answer() -> trustyconvert_web::api::transport::WireResponse {
 }
 
 /// An init refused with a 400, which the client does not retry: the init fails at once.
-fn init_refused() -> trustyconvert_web::api::transport::WireResponse {
+fn init_refused() -> trustyconvert_web::transport::WireResponse {
     json(
         400,
         json!({"success": false, "error": {"type": "ValidationError", "message": "no"}}),

@@ -203,7 +203,7 @@ async fn an_init_that_keeps_failing_fails_once_for_every_caller_and_backs_off() 
                 json!({"success": false, "error": {"type": "ServerError", "message": "down"}}),
             ))
         } else {
-            Err(trustyconvert_web::api::transport::WireFailure::Network)
+            Err(trustyconvert_web::transport::WireFailure::Network)
         }
     });
     let mounted = mount(&server).await;

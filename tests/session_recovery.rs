@@ -41,7 +41,7 @@ async fn concurrent_csrf_failures_share_one_recovery() {
         async move {
             api.send(trustyconvert_web::api::ApiRequest::post(
                 "/convert",
-                trustyconvert_web::api::transport::Body::Empty,
+                trustyconvert_web::transport::Body::Empty,
             ))
             .await
         }
@@ -83,7 +83,7 @@ async fn concurrent_session_errors_create_one_session_and_change_the_epoch() {
         async move {
             api.send(trustyconvert_web::api::ApiRequest::post(
                 "/upload",
-                trustyconvert_web::api::transport::Body::Empty,
+                trustyconvert_web::transport::Body::Empty,
             ))
             .await
         }
@@ -121,7 +121,7 @@ async fn a_second_csrf_error_after_the_retry_gives_up_without_looping() {
         .api()
         .send(trustyconvert_web::api::ApiRequest::post(
             "/convert",
-            trustyconvert_web::api::transport::Body::Empty,
+            trustyconvert_web::transport::Body::Empty,
         ))
         .await;
 
@@ -278,7 +278,7 @@ async fn an_answer_that_never_comes_ends_as_a_timeout() {
     let mounted = mount(&server).await;
     let mut request = trustyconvert_web::api::ApiRequest::post(
         "/convert",
-        trustyconvert_web::api::transport::Body::Empty,
+        trustyconvert_web::transport::Body::Empty,
     );
     request.answer_timeout = std::time::Duration::from_millis(100);
     let outcome = mounted.api().send(request).await;

@@ -13,11 +13,11 @@ use support::dom::*;
 use support::harness::*;
 use support::*;
 use trustyconvert_core::{ApiError, ApiErrorKind, JobId, StartedBy};
-use trustyconvert_web::api::transport::{Body, WireFailure, WireResponse};
 use trustyconvert_web::api::{endpoints, ApiRequest};
 use trustyconvert_web::components::app::{App, AppProps};
 use trustyconvert_web::config::AppConfig;
 use trustyconvert_web::session::SessionPhase;
+use trustyconvert_web::transport::{Body, WireFailure, WireResponse};
 use wasm_bindgen_futures::spawn_local;
 use wasm_bindgen_test::*;
 
@@ -81,7 +81,7 @@ async fn convert(mounted: &Mounted) -> Result<(), ApiError> {
         .map(drop)
 }
 
-fn has_header(request: &trustyconvert_web::api::transport::WireRequest, value: &str) -> bool {
+fn has_header(request: &trustyconvert_web::transport::WireRequest, value: &str) -> bool {
     header_of(request).as_deref() == Some(value)
 }
 

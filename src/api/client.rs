@@ -15,9 +15,9 @@ use trustyconvert_core::{
 };
 pub use trustyconvert_core::{SessionRule, StartedBy};
 
-use super::transport::{Body, Method, ProgressCallback, Transport, WireFailure, WireRequest};
 use crate::browser;
 use crate::session::SessionManager;
+use crate::transport::{Body, Method, ProgressCallback, Transport, WireFailure, WireRequest};
 
 /// An answer that has not come in this long is abandoned (and its request aborted).
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
@@ -223,7 +223,7 @@ async fn send_with_timeout(
     transport: &dyn Transport,
     mut wire: WireRequest,
     request: &ApiRequest,
-) -> Result<super::transport::WireResponse, WireFailure> {
+) -> Result<crate::transport::WireResponse, WireFailure> {
     let progress_events = Rc::new(Cell::new(0u64));
     if let Some(on_progress) = request.on_progress.clone() {
         let events = Rc::clone(&progress_events);

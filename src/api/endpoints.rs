@@ -7,8 +7,8 @@ use trustyconvert_core::{
 };
 
 use super::client::{ApiClient, ApiRequest, SessionRule, StartedBy};
-use super::transport::Body;
 use crate::browser;
+use crate::transport::Body;
 
 /// `GET /session/init`: resumes the session the cookie names, or creates one.
 pub async fn session_init(client: &ApiClient) -> Result<ApiSuccess, ApiError> {

@@ -3,7 +3,6 @@
 pub mod client;
 pub mod endpoints;
 pub mod hook;
-pub mod transport;
 
 pub use client::{ApiClient, ApiRequest, SessionRule};
 pub use hook::use_api;

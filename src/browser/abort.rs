@@ -20,3 +20,26 @@ impl AbortHandle {
         self.0.abort();
     }
 }
+
+/// Aborts a request when the future that waits for it is dropped before it ended (a timeout,
+/// a caller that went away); `finished()` stands it down once the answer is read.
+pub struct AbortOnDrop(Option<Box<dyn FnOnce()>>);
+
+impl AbortOnDrop {
+    pub fn new(abort: impl FnOnce() + 'static) -> Self {
+        Self(Some(Box::new(abort)))
+    }
+
+    /// The request ended: nothing to abort any more.
+    pub fn finished(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(abort) = self.0.take() {
+            abort();
+        }
+    }
+}

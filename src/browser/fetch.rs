@@ -6,7 +6,8 @@ use gloo::events::EventListener;
 use gloo::net::http::{Method as GlooMethod, RequestBuilder};
 use web_sys::{AbortController, RequestCredentials, RequestRedirect, ResponseType};
 
-use crate::api::transport::{Body, Method, Transport, WireFailure, WireRequest, WireResponse};
+use super::abort::AbortOnDrop;
+use crate::transport::{Body, Method, Transport, WireFailure, WireRequest, WireResponse};
 
 /// Sends with credentials (the session cookie) and reads the whole body.
 #[derive(Debug, Default, Clone, Copy)]
@@ -29,9 +30,9 @@ impl Transport for FetchTransport {
                 let controller = controller.clone();
                 EventListener::once(signal, "abort", move |_| controller.abort())
             });
-            let mut guard = AbortOnDrop {
-                controller: controller.clone(),
-                finished: false,
+            let mut guard = {
+                let controller = controller.clone();
+                AbortOnDrop::new(move || controller.abort())
             };
             let mut builder = RequestBuilder::new(&request.url)
                 .method(method)
@@ -64,7 +65,7 @@ impl Transport for FetchTransport {
                 .binary()
                 .await
                 .map_err(|_| aborted_or_network(request.abort.as_ref()))?;
-            guard.finished = true;
+            guard.finished();
             Ok(WireResponse {
                 status: response.status(),
                 content_type: headers.get("content-type"),
@@ -83,19 +84,5 @@ fn aborted_or_network(signal: Option<&web_sys::AbortSignal>) -> WireFailure {
         WireFailure::Aborted
     } else {
         WireFailure::Network
-    }
-}
-
-/// Aborts the fetch when its future is dropped before the answer was read.
-struct AbortOnDrop {
-    controller: AbortController,
-    finished: bool,
-}
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        if !self.finished {
-            self.controller.abort();
-        }
     }
 }

@@ -12,7 +12,8 @@ use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{ProgressEvent, XmlHttpRequest, XmlHttpRequestResponseType};
 
-use crate::api::transport::{Body, Transport, WireFailure, WireRequest, WireResponse};
+use super::abort::AbortOnDrop;
+use crate::transport::{Body, Transport, WireFailure, WireRequest, WireResponse};
 
 /// Sends with credentials, reports upload progress, aborts on the request's `AbortSignal`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -24,21 +25,6 @@ enum Ending {
     Loaded,
     Failed,
     Aborted,
-}
-
-/// Aborts the XHR if the future is dropped before it ended (the caller went away).
-struct AbortOnDrop {
-    xhr: XmlHttpRequest,
-    finished: bool,
-}
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        if !self.finished {
-            // Nothing to report: the caller that wanted the answer is gone.
-            let _ = self.xhr.abort();
-        }
-    }
 }
 
 impl Transport for XhrTransport {
@@ -108,9 +94,12 @@ async fn send(request: WireRequest) -> Result<WireResponse, WireFailure> {
             let _ = xhr.abort();
         })
     });
-    let mut guard = AbortOnDrop {
-        xhr: xhr.clone(),
-        finished: false,
+    let mut guard = {
+        let xhr = xhr.clone();
+        // Nothing to report: the caller that wanted the answer is gone.
+        AbortOnDrop::new(move || {
+            let _ = xhr.abort();
+        })
     };
 
     let sent = match &request.body {
@@ -121,11 +110,11 @@ async fn send(request: WireRequest) -> Result<WireResponse, WireFailure> {
         Body::Form(form) => xhr.send_with_opt_form_data(Some(form)),
     };
     if sent.is_err() {
-        guard.finished = true;
+        guard.finished();
         return Err(WireFailure::Network);
     }
     let ending = receiver.await.unwrap_or(Ending::Failed);
-    guard.finished = true;
+    guard.finished();
     match ending {
         Ending::Aborted => Err(WireFailure::Aborted),
         Ending::Failed => Err(failure_kind(request.abort.as_ref())),

@@ -11,15 +11,15 @@ use crate::browser;
 use crate::config::AppConfig;
 use crate::conversion::use_online;
 use crate::first_view::HYDRATED_MARK;
-use crate::session::provider::TransportOverride;
 use crate::session::SessionProvider;
+use crate::transport::SharedTransport;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     pub config: AppConfig,
     /// Replaces `fetch` (component tests script the server with it).
     #[prop_or_default]
-    pub transport: Option<TransportOverride>,
+    pub transport: Option<SharedTransport>,
 }
 
 #[component]

@@ -25,7 +25,7 @@ async fn probe_upload(api: &ApiClient) -> Result<(), String> {
         api,
         &file,
         &job_id,
-        ApiRequest::post("/upload", crate::api::transport::Body::Empty),
+        ApiRequest::post("/upload", crate::transport::Body::Empty),
     )
     .await
     .map(drop)

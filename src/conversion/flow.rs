@@ -7,8 +7,6 @@
 mod download;
 mod steps;
 
-use std::rc::Rc;
-
 use trustyconvert_core::conversion::recovery::{retry_not_before_ms, seconds_left};
 use trustyconvert_core::{
     after_failure, validate_file, AfterFailure, ApiError, ApiErrorKind, FormatCatalog, JobEvent,
@@ -18,20 +16,10 @@ use wasm_bindgen_futures::spawn_local;
 use yewdux::Dispatch;
 
 use super::store::ConversionStore;
-use crate::api::transport::Transport;
 use crate::api::ApiClient;
 use crate::browser;
 use crate::toast::ToastService;
-
-/// The transport uploads go through (XHR in the app; tests put their scripted server here).
-#[derive(Clone)]
-pub struct UploadTransport(pub Rc<dyn Transport>);
-
-impl PartialEq for UploadTransport {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
+use crate::transport::SharedTransport;
 
 /// Why a run stopped before the job completed.
 enum Stop {
@@ -57,7 +45,7 @@ pub struct ConversionFlow {
     client: ApiClient,
     jobs: Dispatch<ConversionStore>,
     toasts: ToastService,
-    upload_transport: UploadTransport,
+    upload_transport: SharedTransport,
 }
 
 impl ConversionFlow {
@@ -65,7 +53,7 @@ impl ConversionFlow {
         client: ApiClient,
         jobs: Dispatch<ConversionStore>,
         toasts: ToastService,
-        upload_transport: UploadTransport,
+        upload_transport: SharedTransport,
     ) -> Self {
         Self {
             client,

@@ -7,13 +7,14 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yewdux::{use_dispatch, use_store_value};
 
-use super::flow::{ConversionFlow, UploadTransport};
+use super::flow::ConversionFlow;
 use super::formats::{load_formats, FormatsState, FormatsStore};
 use super::store::ConversionStore;
 use crate::api::use_api;
 use crate::browser::{self, xhr::XhrTransport};
 use crate::session::use_session;
 use crate::toast::{ToastService, ToastStore};
+use crate::transport::SharedTransport;
 
 /// The flow service. Uploads go through XHR unless the session's transport is overridden.
 #[hook]
@@ -23,7 +24,7 @@ pub fn use_conversion_flow() -> ConversionFlow {
     let jobs = use_dispatch::<ConversionStore>();
     let toasts = use_dispatch::<ToastStore>();
     let upload = use_memo(session.transport_override, |transport| {
-        UploadTransport(match transport {
+        SharedTransport(match transport {
             Some(transport) => Rc::clone(&transport.0),
             None => Rc::new(XhrTransport),
         })

@@ -7,7 +7,7 @@ pub mod hooks;
 pub mod polling;
 pub mod store;
 
-pub use flow::{ConversionFlow, UploadTransport};
+pub use flow::ConversionFlow;
 pub use formats::{FormatsState, FormatsStore};
 pub use hooks::{use_conversion_flow, use_formats, use_online};
 pub use store::ConversionStore;

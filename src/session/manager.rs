@@ -20,10 +20,10 @@ use trustyconvert_core::{
 use yewdux::Dispatch;
 
 use super::store::SessionStore;
-use crate::api::transport::Transport;
 use crate::api::{endpoints, ApiClient};
 use crate::browser;
 use crate::browser::broadcast::TabChannel;
+use crate::transport::Transport;
 
 type Flight = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
 

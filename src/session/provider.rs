@@ -11,26 +11,16 @@ use yewdux::{use_dispatch, use_store_value};
 
 use super::manager::SessionManager;
 use super::store::SessionStore;
-use crate::api::transport::Transport;
 use crate::browser::fetch::FetchTransport;
 use crate::browser::visibility;
-
-/// A transport for the provider to use instead of `fetch` (tests script the server with it).
-#[derive(Clone)]
-pub struct TransportOverride(pub Rc<dyn Transport>);
-
-impl PartialEq for TransportOverride {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
+use crate::transport::{SharedTransport, Transport};
 
 #[derive(Properties, PartialEq)]
 pub struct SessionProviderProps {
     /// The API base URL (from the app's configuration).
     pub api_base: AttrValue,
     #[prop_or_default]
-    pub transport: Option<TransportOverride>,
+    pub transport: Option<SharedTransport>,
     #[prop_or_default]
     pub children: Html,
 }
@@ -41,7 +31,7 @@ pub struct SessionHandle {
     pub state: Rc<SessionStore>,
     pub manager: SessionManager,
     /// The transport tests script the server with, which then takes the uploads too.
-    pub transport_override: Option<TransportOverride>,
+    pub transport_override: Option<SharedTransport>,
 }
 
 impl SessionHandle {

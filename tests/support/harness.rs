@@ -43,7 +43,7 @@ fn Probe(props: &ProbeProps) -> Html {
 #[derive(Properties, Clone, PartialEq)]
 pub struct HarnessProps {
     probe: ProbeProps,
-    server: trustyconvert_web::session::provider::TransportOverride,
+    server: trustyconvert_web::transport::SharedTransport,
 }
 
 #[component]
@@ -125,7 +125,7 @@ pub fn token(value: &str) -> Option<CsrfToken> {
 }
 
 /// The `X-CSRF-Token` a request carried.
-pub fn header_of(request: &trustyconvert_web::api::transport::WireRequest) -> Option<String> {
+pub fn header_of(request: &trustyconvert_web::transport::WireRequest) -> Option<String> {
     request
         .headers
         .iter()

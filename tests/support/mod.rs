@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
-use trustyconvert_web::api::transport::{Transport, WireFailure, WireRequest, WireResponse};
-use trustyconvert_web::session::provider::TransportOverride;
+use trustyconvert_web::transport::SharedTransport;
+use trustyconvert_web::transport::{Transport, WireFailure, WireRequest, WireResponse};
 use wasm_bindgen::JsCast;
 
 /// One request as the scripted server saw it.
@@ -104,8 +104,8 @@ impl ScriptedServer {
         self.seen.borrow().len()
     }
 
-    pub fn as_override(self: &Rc<Self>) -> TransportOverride {
-        TransportOverride(Rc::clone(self) as Rc<dyn Transport>)
+    pub fn as_override(self: &Rc<Self>) -> SharedTransport {
+        SharedTransport(Rc::clone(self) as Rc<dyn Transport>)
     }
 }
 

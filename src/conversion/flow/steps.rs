@@ -13,11 +13,11 @@ use trustyconvert_core::{
 };
 
 use super::{Begun, ConversionFlow, Stop};
-use crate::api::transport::Body;
 use crate::api::{endpoints, ApiRequest};
 use crate::browser;
 use crate::browser::abort::AbortHandle;
 use crate::conversion::polling::{poll_until_done, PollEnd};
+use crate::transport::Body;
 
 /// Pause before sending `/convert` again after its first answer was lost: a server that just
 /// failed gets a moment.

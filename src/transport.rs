@@ -1,6 +1,7 @@
-//! The transport seam: what a request and an answer are on the wire, and the trait that sends
-//! them. `fetch` implements it for ordinary calls; the XHR upload implements it too, so uploads
-//! go through the same recovery path; tests can put a scripted transport behind it.
+//! The transport seam, below both the API layer and the browser: what a request and an answer
+//! are on the wire, and the trait that sends them. `fetch` implements it for ordinary calls;
+//! the XHR upload implements it too, so uploads go through the same recovery path; tests can put
+//! a scripted transport behind it.
 
 use std::rc::Rc;
 
@@ -82,4 +83,15 @@ pub trait Transport {
         &self,
         request: WireRequest,
     ) -> LocalBoxFuture<'static, Result<WireResponse, WireFailure>>;
+}
+
+/// A transport shared by reference, compared by identity (a component property: the tests'
+/// scripted server, the upload's XHR).
+#[derive(Clone)]
+pub struct SharedTransport(pub Rc<dyn Transport>);
+
+impl PartialEq for SharedTransport {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
