@@ -319,10 +319,10 @@ async fn a_request_failing_while_a_close_is_in_flight_waits_for_it_and_recovers_
         *slot.borrow_mut() = Some(session.close_session().await);
     });
     let converted = Rc::new(RefCell::new(None));
-    let (api_mounted, slot) = (mounted.session(), converted.clone());
+    let (api, slot) = (mounted.api(), converted.clone());
     spawn_local(async move {
         let job = JobId::parse(JOB).expect("a job id");
-        let result = endpoints::convert(&api_mounted.manager.client(), &job, "jpg", None).await;
+        let result = endpoints::convert(&api, &job, "jpg", None).await;
         *slot.borrow_mut() = Some(result.map(drop));
     });
     // The convert met its 401 while the close was held: it must wait, not give up.

@@ -2,6 +2,10 @@
 //! only where it belongs, parses the envelope, stores any new token, and on a CSRF or session
 //! error lets the session policy recover once and retries once. Only idempotent requests are
 //! retried after network and 5xx failures, with capped backoff and jitter.
+//!
+//! The path never names the session manager: it asks the session layer through `SessionSide`,
+//! which the manager implements (and uses to send its own init and close), so requests flow
+//! one way.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,12 +15,11 @@ use futures::future::{select, Either};
 
 use trustyconvert_core::{
     parse_response_with, resolve_api_url, should_send_csrf, ApiError, ApiErrorKind, ApiSuccess,
-    IdempotentRetry, RequestContext, SessionEvent,
+    CsrfToken, IdempotentRetry, RequestContext, SessionEpoch, SessionPhase,
 };
 pub use trustyconvert_core::{SessionRule, StartedBy};
 
 use crate::browser;
-use crate::session::SessionManager;
 use crate::transport::{Body, Method, ProgressCallback, Transport, WireFailure, WireRequest};
 
 /// An answer that has not come in this long is abandoned (and its request aborted).
@@ -72,140 +75,133 @@ impl ApiRequest {
     }
 }
 
-/// The API as the app sees it; bound to a `SessionManager`.
-#[derive(Clone, PartialEq)]
-pub struct ApiClient {
-    session: SessionManager,
+/// What the request path asks of the session layer.
+// The app is single-threaded wasm: these futures are never sent across threads.
+#[allow(async_fn_in_trait)]
+pub trait SessionSide {
+    fn api_base(&self) -> &str;
+    /// The transport for requests that name none (`fetch` in the app).
+    fn transport(&self) -> Rc<dyn Transport>;
+    /// The token to send now, and the phase and epoch it belongs to.
+    fn for_sending(&self) -> (Option<CsrfToken>, SessionPhase, SessionEpoch);
+    /// Before a mutating request: a session exists (or `SessionClosed`).
+    async fn before_mutating_request(&self, started_by: StartedBy) -> Result<(), ApiError>;
+    /// Before the close: the newest token, without starting a session to close it.
+    fn before_close(&self);
+    /// A success under `rule`: its token is stored, or it proves the session.
+    fn answered(&self, success: &ApiSuccess, rule: SessionRule);
+    /// After a CSRF or session error: `Ok` means "send once more".
+    async fn recover(
+        &self,
+        error: &ApiError,
+        sent: Option<CsrfToken>,
+        request: RequestContext,
+    ) -> Result<(), ApiError>;
+    /// After a reset of a mutating request: true means "send once more".
+    async fn after_transport_error(&self, sent: Option<&CsrfToken>, phase: &SessionPhase) -> bool;
 }
 
-impl ApiClient {
-    pub fn new(session: SessionManager) -> Self {
-        Self { session }
-    }
-
-    pub fn session(&self) -> &SessionManager {
-        &self.session
-    }
-
-    /// Sends `request` and returns the envelope's data, recovering the session at most once.
-    pub async fn send(&self, request: ApiRequest) -> Result<ApiSuccess, ApiError> {
-        let mutating = request.method != Method::Get;
-        match request.rule {
-            SessionRule::Normal if mutating => {
-                self.session.ensure_session(request.started_by).await?
-            }
-            SessionRule::Close => {
-                // Adopt the newest token from the cookie, but never start a session to close it.
-                self.session
-                    .synchronize_token_from_cookie(SessionEvent::BeforeMutatingRequest);
-            }
-            _ => {}
+/// Sends `request` and returns the envelope's data, recovering the session at most once.
+pub async fn send(session: &impl SessionSide, request: ApiRequest) -> Result<ApiSuccess, ApiError> {
+    let mutating = request.method != Method::Get;
+    match request.rule {
+        SessionRule::Normal if mutating => {
+            session.before_mutating_request(request.started_by).await?
         }
-        let url = resolve_api_url(self.session.api_base(), &request.path);
-        let page_url = browser::dom::page_url();
-        let send_token = should_send_csrf(
-            request.method.as_str(),
-            &url,
-            &page_url,
-            self.session.api_base(),
-        );
-        let transport = request
-            .transport
-            .clone()
-            .unwrap_or_else(|| self.session.transport());
-        let retry = IdempotentRetry::default();
-        let mut already_retried = false;
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let store = self.session.store();
-            let token = store.token.clone().filter(|_| send_token);
-            let phase_when_sent = store.phase.clone();
-            let mut headers = Vec::new();
-            if let Some(token) = &token {
-                headers.push(("X-CSRF-Token", token.expose().to_owned()));
+        SessionRule::Close => session.before_close(),
+        _ => {}
+    }
+    let url = resolve_api_url(session.api_base(), &request.path);
+    let page_url = browser::dom::page_url();
+    let send_token = should_send_csrf(request.method.as_str(), &url, &page_url, session.api_base());
+    let transport = request
+        .transport
+        .clone()
+        .unwrap_or_else(|| session.transport());
+    let retry = IdempotentRetry::default();
+    let mut already_retried = false;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let (token, phase_when_sent, epoch) = session.for_sending();
+        let token = token.filter(|_| send_token);
+        let mut headers = Vec::new();
+        if let Some(token) = &token {
+            headers.push(("X-CSRF-Token", token.expose().to_owned()));
+        }
+        let wire = WireRequest {
+            method: request.method,
+            url: url.clone(),
+            headers,
+            body: request.body.clone(),
+            on_progress: None,
+            abort: request.abort.clone(),
+        };
+        let outcome = match send_with_timeout(transport.as_ref(), wire, &request).await {
+            Ok(response) => parse_response_with(
+                browser::json::parse,
+                response.status,
+                response.content_type.as_deref(),
+                response.correlation_id.as_deref(),
+                response.retry_after.as_deref(),
+                &response.body,
+            )
+            .map(|success| ApiSuccess {
+                server_date: response.date,
+                ..success
+            }),
+            Err(WireFailure::Redirected) => Err(ApiError::new(ApiErrorKind::Redirected)),
+            Err(WireFailure::Network) if !browser::dom::is_online() => Err(ApiError::offline()),
+            Err(WireFailure::Network) => Err(ApiError::network()),
+            Err(WireFailure::Aborted) => Err(ApiError::cancelled()),
+            Err(WireFailure::Timeout) => Err(ApiError::timeout()),
+        };
+        let error = match outcome {
+            Ok(success) => {
+                session.answered(&success, request.rule);
+                return Ok(success);
             }
-            let wire = WireRequest {
-                method: request.method,
-                url: url.clone(),
-                headers,
-                body: request.body.clone(),
-                on_progress: None,
-                abort: request.abort.clone(),
+            Err(error) => error,
+        };
+        if error.is_csrf() || error.is_session() {
+            let context = RequestContext {
+                rule: request.rule,
+                already_retried,
+                epoch,
             };
-            let outcome = match send_with_timeout(transport.as_ref(), wire, &request).await {
-                Ok(response) => parse_response_with(
-                    browser::json::parse,
-                    response.status,
-                    response.content_type.as_deref(),
-                    response.correlation_id.as_deref(),
-                    response.retry_after.as_deref(),
-                    &response.body,
-                )
-                .map(|success| ApiSuccess {
-                    server_date: response.date,
-                    ..success
-                }),
-                Err(WireFailure::Redirected) => Err(ApiError::new(ApiErrorKind::Redirected)),
-                Err(WireFailure::Network) if !browser::dom::is_online() => Err(ApiError::offline()),
-                Err(WireFailure::Network) => Err(ApiError::network()),
-                Err(WireFailure::Aborted) => Err(ApiError::cancelled()),
-                Err(WireFailure::Timeout) => Err(ApiError::timeout()),
-            };
-            let error = match outcome {
-                // The init's token and session are applied by the manager, all at once.
-                Ok(success) if request.rule == SessionRule::Init => return Ok(success),
-                Ok(success) => {
-                    match success.csrf_token() {
-                        Some(token) => self.session.update_csrf_token_from_server(token),
-                        None if request.rule == SessionRule::Public => {}
-                        None => self.session.confirm_session(),
-                    }
-                    return Ok(success);
-                }
-                Err(error) => error,
-            };
-            if error.is_csrf() || error.is_session() {
-                let context = RequestContext {
-                    rule: request.rule,
-                    already_retried,
-                    epoch: store.epoch,
-                };
-                // Err: the policy gave up (the original error), the recovery failed (its
-                // error), or the session is closed; nothing loops.
-                self.session.recover(&error, token, context).await?;
-                already_retried = true;
-                continue;
-            }
-            // A 401 or 403 to a request whose body was still streaming can arrive as a reset:
-            // on a session never confirmed, one check comes before "could not reach the server".
-            let unconfirmed_reset = mutating
-                && request.rule == SessionRule::Normal
-                && error.kind == ApiErrorKind::Network
-                && !already_retried;
-            if unconfirmed_reset
-                && self
-                    .session
-                    .check_session_after_transport_error(token.as_ref(), &phase_when_sent)
-                    .await
+            // Err: the policy gave up (the original error), the recovery failed (its
+            // error), or the session is closed; nothing loops.
+            session.recover(&error, token, context).await?;
+            already_retried = true;
+            continue;
+        }
+        // A 401 or 403 to a request whose body was still streaming can arrive as a reset:
+        // on a session never confirmed, one check comes before "could not reach the server".
+        let unconfirmed_reset = mutating
+            && request.rule == SessionRule::Normal
+            && error.kind == ApiErrorKind::Network
+            && !already_retried;
+        if unconfirmed_reset
+            && session
+                .after_transport_error(token.as_ref(), &phase_when_sent)
+                .await
+        {
+            already_retried = true;
+            continue;
+        }
+        if request.method.is_idempotent() {
+            if let Some(delay) =
+                retry.delay_after_failure(attempts, &error, browser::random::jitter())
             {
-                already_retried = true;
+                log::debug!(
+                    "api: {} failed ({error}); retrying in {delay} ms",
+                    request.path_for_log()
+                );
+                gloo::timers::future::sleep(Duration::from_millis(delay)).await;
                 continue;
             }
-            if request.method.is_idempotent() {
-                if let Some(delay) =
-                    retry.delay_after_failure(attempts, &error, browser::random::jitter())
-                {
-                    log::debug!(
-                        "api: {} failed ({error}); retrying in {delay} ms",
-                        request.path_for_log()
-                    );
-                    gloo::timers::future::sleep(Duration::from_millis(delay)).await;
-                    continue;
-                }
-            }
-            return Err(error);
         }
+        return Err(error);
     }
 }
 

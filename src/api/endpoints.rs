@@ -6,30 +6,16 @@ use trustyconvert_core::{
     FormatCatalog, JobId, RemoteJobStatus,
 };
 
-use super::client::{ApiClient, ApiRequest, SessionRule, StartedBy};
+use super::client::{ApiRequest, SessionRule, StartedBy};
+use super::hook::ApiClient;
 use crate::browser;
 use crate::transport::Body;
-
-/// `GET /session/init`: resumes the session the cookie names, or creates one.
-pub async fn session_init(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
-    let mut request = ApiRequest::get("/session/init");
-    request.rule = SessionRule::Init;
-    client.send(request).await
-}
 
 /// `POST /session/csrf`: rotates the token (the new one lands in the store).
 pub async fn session_csrf(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
     client
         .send(ApiRequest::post("/session/csrf", Body::Empty))
         .await
-}
-
-/// `POST /session/close`: deletes the session with its files and jobs.
-pub async fn session_close(client: &ApiClient) -> Result<ApiSuccess, ApiError> {
-    // Closing must not start a session just to close it.
-    let mut request = ApiRequest::post("/session/close", Body::Empty);
-    request.rule = SessionRule::Close;
-    client.send(request).await
 }
 
 /// `GET /convert/formats`, read with the tolerant parser.

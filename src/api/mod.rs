@@ -4,6 +4,6 @@ pub mod client;
 pub mod endpoints;
 pub mod hook;
 
-pub use client::{ApiClient, ApiRequest, SessionRule};
-pub use hook::use_api;
+pub use client::{ApiRequest, SessionRule};
+pub use hook::{use_api, ApiClient};
 pub use trustyconvert_core::{ApiError, ApiErrorKind};

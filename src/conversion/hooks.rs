@@ -10,7 +10,7 @@ use yewdux::{use_dispatch, use_store_value};
 use super::flow::ConversionFlow;
 use super::formats::{load_formats, FormatsState, FormatsStore};
 use super::store::ConversionStore;
-use crate::api::use_api;
+use crate::api::{use_api, ApiClient};
 use crate::browser::{self, xhr::XhrTransport};
 use crate::session::use_session;
 use crate::toast::{ToastService, ToastStore};
@@ -20,7 +20,7 @@ use crate::transport::SharedTransport;
 #[hook]
 pub fn use_conversion_flow() -> ConversionFlow {
     let session = use_session();
-    let client = session.manager.client();
+    let client = ApiClient::new(session.manager.clone());
     let jobs = use_dispatch::<ConversionStore>();
     let toasts = use_dispatch::<ToastStore>();
     let upload = use_memo(session.transport_override, |transport| {

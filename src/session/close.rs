@@ -7,8 +7,9 @@ use futures::FutureExt;
 use trustyconvert_core::{ApiError, SessionEvent};
 
 use super::manager::{read_cookie, Inner, SessionManager};
-use crate::api::endpoints;
+use crate::api::client::{self, ApiRequest, SessionRule};
 use crate::browser::broadcast::TabChannel;
+use crate::transport::Body;
 
 /// The channel the app's tabs share, and what they say on it.
 const TAB_CHANNEL: &str = "trustyconvert-session";
@@ -35,7 +36,11 @@ impl SessionManager {
     }
 
     async fn run_close(self) -> Result<(), ApiError> {
-        let outcome = endpoints::session_close(&self.client()).await;
+        // `POST /session/close` deletes the session with its files and jobs; its rule never
+        // starts a session just to close it.
+        let mut request = ApiRequest::post("/session/close", Body::Empty);
+        request.rule = SessionRule::Close;
+        let outcome = client::send(&self, request).await;
         // A session already gone on the server is closed all the same.
         let closed = match outcome {
             Ok(_) => Ok(()),

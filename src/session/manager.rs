@@ -14,13 +14,12 @@ use trustyconvert_core::session::cookie::read_csrf_cookie;
 use trustyconvert_core::timestamp::{parse_http_date_ms, parse_rfc3339_ms};
 use trustyconvert_core::{
     decide, init_wait_ms, lasts_through_upload, Action, ApiError, ApiErrorKind, ApiSuccess, Change,
-    CookieRead, CsrfToken, InitReason, RequestContext, SessionEvent, SessionId, SessionPhase,
-    StartedBy, TokenSource,
+    CookieRead, InitReason, SessionEvent, SessionId, SessionPhase, StartedBy, TokenSource,
 };
 use yewdux::Dispatch;
 
 use super::store::SessionStore;
-use crate::api::{endpoints, ApiClient};
+use crate::api::client::{self, ApiRequest, SessionRule};
 use crate::browser;
 use crate::browser::broadcast::TabChannel;
 use crate::transport::Transport;
@@ -88,11 +87,6 @@ impl SessionManager {
         self.inner.dispatch.get()
     }
 
-    /// The request path bound to this session.
-    pub fn client(&self) -> ApiClient {
-        ApiClient::new(self.clone())
-    }
-
     /// Reads the cookie and applies the policy for `event` (app load, page visible, before a
     /// mutating request, a user action), adopting the cookie's token where it says so; returns
     /// the action for the caller to finish (an init, or waiting for the user).
@@ -100,25 +94,6 @@ impl SessionManager {
         let action = self.decide_now(&event, read_cookie());
         log::debug!("session: {} → {}", event.name(), describe(&action));
         action
-    }
-
-    /// Stores a token the server sent in a response body: it wins over the cookie (but not
-    /// after a close: the policy drops a token from a request that left before it).
-    pub fn update_csrf_token_from_server(&self, token: CsrfToken) {
-        let action = self.decide_now(&SessionEvent::ResponseWithToken(token), CookieRead::Absent);
-        log::debug!("session: token in a response → {}", describe(&action));
-    }
-
-    /// A successful answer from an endpoint that needs the session proves it live: an adopted
-    /// token is confirmed, and a failed session is not failed any more.
-    pub fn confirm_session(&self) {
-        if matches!(
-            self.store().phase,
-            SessionPhase::Unverified | SessionPhase::Failed(_)
-        ) {
-            log::debug!("session: confirmed by a response");
-            self.apply(Change::Confirmed);
-        }
     }
 
     /// On load and when the page becomes visible: sync from the cookie, then init only if the
@@ -159,25 +134,6 @@ impl SessionManager {
         }
         log::debug!("session: making sure of the session before a large upload");
         self.init_session(InitReason::NoToken).await
-    }
-
-    /// A mutating request sent with `sent` met a transport error. When the session was not
-    /// confirmed, the failure may be its 401 seen as a reset: one init checks it. True when
-    /// the init brought another token (send the request once more), false when the session
-    /// was fine (the network failure is real).
-    pub async fn check_session_after_transport_error(
-        &self,
-        sent: Option<&CsrfToken>,
-        phase_when_sent: &SessionPhase,
-    ) -> bool {
-        if *phase_when_sent != SessionPhase::Unverified {
-            return false;
-        }
-        log::debug!("session: checking an unconfirmed session after a transport error");
-        match self.init_session(InitReason::NoToken).await {
-            Ok(()) => self.store().token.as_ref() != sent,
-            Err(_) => false,
-        }
     }
 
     /// The person's "Try again" after a failed session: resume the session the cookie names,
@@ -237,7 +193,10 @@ impl SessionManager {
         let reason = self.init_still_due().await?;
         log::debug!("session: init ({})", reason.name());
         self.apply(Change::InitSent(reason));
-        match endpoints::session_init(&self.client()).await {
+        // `GET /session/init` resumes the session the cookie names, or creates one.
+        let mut request = ApiRequest::get("/session/init");
+        request.rule = SessionRule::Init;
+        match client::send(self, request).await {
             Ok(success) => {
                 // ... or while it was answered: then its session is not taken.
                 let reason = self.init_still_due().await?;
@@ -305,37 +264,6 @@ impl SessionManager {
         Ok(())
     }
 
-    /// After a CSRF or session error on a request sent with `sent`: applies the policy. `Ok`
-    /// means "send the request once more" (the store now holds the token to use). While a
-    /// close is in flight, only the close itself recovers: the rest wait for its outcome.
-    pub async fn recover(
-        &self,
-        error: &ApiError,
-        sent: Option<CsrfToken>,
-        request: RequestContext,
-    ) -> Result<(), ApiError> {
-        loop {
-            let sent = sent.clone();
-            let event = if error.is_session() {
-                SessionEvent::SessionError { sent, request }
-            } else {
-                SessionEvent::CsrfError { sent, request }
-            };
-            let action = self.decide_now(&event, read_cookie());
-            log::debug!("session: {} → {}", event.name(), describe(&action));
-            return match action {
-                Action::RetryWith { .. } => Ok(()),
-                Action::InitSession { reason } => self.init_session(reason).await,
-                Action::WaitForClose => {
-                    self.wait_for_close().await;
-                    continue;
-                }
-                Action::WaitForUser => Err(session_closed_error()),
-                _ => Err(error.clone()),
-            };
-        }
-    }
-
     /// Waits for the close in flight, if any, to have its outcome.
     pub(super) async fn wait_for_close(&self) {
         let close = self.inner.close_flight.borrow().clone();
@@ -374,7 +302,7 @@ pub(super) fn read_cookie() -> CookieRead {
     read_csrf_cookie(&browser::cookie::document_cookie())
 }
 
-fn describe(action: &Action) -> &'static str {
+pub(super) fn describe(action: &Action) -> &'static str {
     match action {
         Action::Nothing => "nothing",
         Action::UseToken(_) => "use the store's token",

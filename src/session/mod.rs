@@ -4,6 +4,7 @@
 mod close;
 pub mod manager;
 pub mod provider;
+mod request_side;
 pub mod store;
 
 pub use manager::SessionManager;

@@ -1,0 +1,106 @@
+//! The session's side of the one request path (`api::client::SessionSide`): what a request
+//! needs before it is sent, and what its answer or its failure means for the session.
+
+use std::rc::Rc;
+
+use trustyconvert_core::{
+    Action, ApiError, ApiSuccess, Change, CookieRead, CsrfToken, InitReason, RequestContext,
+    SessionEpoch, SessionEvent, SessionPhase, SessionRule, StartedBy,
+};
+
+use super::manager::{describe, read_cookie, session_closed_error, SessionManager};
+use crate::api::client::SessionSide;
+use crate::transport::Transport;
+
+impl SessionSide for SessionManager {
+    fn api_base(&self) -> &str {
+        SessionManager::api_base(self)
+    }
+
+    fn transport(&self) -> Rc<dyn Transport> {
+        SessionManager::transport(self)
+    }
+
+    fn for_sending(&self) -> (Option<CsrfToken>, SessionPhase, SessionEpoch) {
+        let store = self.store();
+        (store.token.clone(), store.phase.clone(), store.epoch)
+    }
+
+    async fn before_mutating_request(&self, started_by: StartedBy) -> Result<(), ApiError> {
+        self.ensure_session(started_by).await
+    }
+
+    fn before_close(&self) {
+        self.synchronize_token_from_cookie(SessionEvent::BeforeMutatingRequest);
+    }
+
+    /// A token in the body wins over the cookie (but not after a close: the policy drops a
+    /// token from a request that left before it). Without one, an answer from an endpoint
+    /// that needs the session proves it live: an adopted token is confirmed, and a failed
+    /// session is not failed any more. The init's own answer is applied by the init flight.
+    fn answered(&self, success: &ApiSuccess, rule: SessionRule) {
+        match (success.csrf_token(), rule) {
+            (_, SessionRule::Init) => {}
+            (Some(token), _) => {
+                let event = SessionEvent::ResponseWithToken(token);
+                let action = self.decide_now(&event, CookieRead::Absent);
+                log::debug!("session: token in a response → {}", describe(&action));
+            }
+            (None, SessionRule::Public) => {}
+            (None, _) => {
+                if matches!(
+                    self.store().phase,
+                    SessionPhase::Unverified | SessionPhase::Failed(_)
+                ) {
+                    log::debug!("session: confirmed by a response");
+                    self.apply(Change::Confirmed);
+                }
+            }
+        }
+    }
+
+    /// Applies the policy to a CSRF or session error on a request sent with `sent`. `Ok`
+    /// means "send the request once more" (the store now holds the token to use). While a
+    /// close is in flight only the close itself recovers: the rest wait for its outcome.
+    async fn recover(
+        &self,
+        error: &ApiError,
+        sent: Option<CsrfToken>,
+        request: RequestContext,
+    ) -> Result<(), ApiError> {
+        loop {
+            let sent = sent.clone();
+            let event = if error.is_session() {
+                SessionEvent::SessionError { sent, request }
+            } else {
+                SessionEvent::CsrfError { sent, request }
+            };
+            let action = self.decide_now(&event, read_cookie());
+            log::debug!("session: {} → {}", event.name(), describe(&action));
+            return match action {
+                Action::RetryWith { .. } => Ok(()),
+                Action::InitSession { reason } => self.init_session(reason).await,
+                Action::WaitForClose => {
+                    self.wait_for_close().await;
+                    continue;
+                }
+                Action::WaitForUser => Err(session_closed_error()),
+                _ => Err(error.clone()),
+            };
+        }
+    }
+
+    /// A mutating request met a transport error. On a session never confirmed, the failure
+    /// may be its 401 seen as a reset: one init checks it. True when the init brought another
+    /// token (send once more), false when the session was fine (the failure is real).
+    async fn after_transport_error(&self, sent: Option<&CsrfToken>, phase: &SessionPhase) -> bool {
+        if *phase != SessionPhase::Unverified {
+            return false;
+        }
+        log::debug!("session: checking an unconfirmed session after a transport error");
+        match self.init_session(InitReason::NoToken).await {
+            Ok(()) => self.store().token.as_ref() != sent,
+            Err(_) => false,
+        }
+    }
+}
