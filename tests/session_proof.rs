@@ -94,13 +94,9 @@ async fn a_failed_session_ends_with_the_next_proof_of_a_live_one() {
         }
     });
     let mounted = mount(&server).await;
-    wait_until(|| {
-        matches!(
-            mounted.session().manager.store().phase,
-            SessionPhase::Failed(_)
-        )
-    })
-    .await;
+    mounted
+        .wait_for_phase(|phase| matches!(phase, SessionPhase::Failed(_)))
+        .await;
 
     let job = JobId::parse(JOB).expect("a job id");
     endpoints::job_status(&mounted.api(), &job)

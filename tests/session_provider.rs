@@ -49,7 +49,9 @@ async fn initialises_exactly_once_when_no_token_is_known() {
     set_visibility(true);
     settle().await;
     gate.open();
-    wait_until(|| mounted.session().manager.store().phase == SessionPhase::Ready).await;
+    mounted
+        .wait_for_phase(|phase| *phase == SessionPhase::Ready)
+        .await;
 
     assert_eq!(
         server.count("/api/session/init"),
@@ -122,7 +124,9 @@ async fn a_close_in_one_tab_reaches_the_other_without_a_request() {
     assert_eq!(tab_b.token(), token("shared-token"));
 
     tab_a.session().close_session().await.expect("closed");
-    wait_until(|| tab_b.session().manager.store().phase == SessionPhase::Closed).await;
+    tab_b
+        .wait_for_phase(|phase| *phase == SessionPhase::Closed)
+        .await;
 
     let store_b = tab_b.session().manager.store();
     assert_eq!(store_b.phase, SessionPhase::Closed);
@@ -158,13 +162,9 @@ async fn nothing_happens_after_the_provider_unmounts() {
         )
     });
     let mounted = mount(&server).await;
-    wait_until(|| {
-        matches!(
-            mounted.session().manager.store().phase,
-            SessionPhase::Failed(_)
-        )
-    })
-    .await;
+    mounted
+        .wait_for_phase(|phase| matches!(phase, SessionPhase::Failed(_)))
+        .await;
     let manager = mounted.session().manager;
     let before = (*manager.store()).clone();
     let requests = server.total();
@@ -207,13 +207,9 @@ async fn an_init_that_keeps_failing_fails_once_for_every_caller_and_backs_off() 
         }
     });
     let mounted = mount(&server).await;
-    wait_until(|| {
-        matches!(
-            mounted.session().manager.store().phase,
-            SessionPhase::Failed(_)
-        )
-    })
-    .await;
+    mounted
+        .wait_for_phase(|phase| matches!(phase, SessionPhase::Failed(_)))
+        .await;
     // The load's init: one flight of three attempts (GETs are retried twice).
     let at_load = server.count("/api/session/init");
     assert_eq!(at_load, 3);

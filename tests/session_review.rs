@@ -111,7 +111,9 @@ async fn a_session_ending_during_a_large_upload_is_renewed_first_and_the_upload_
         }
     });
     let mounted = mount(&server).await;
-    wait_until(|| mounted.session().manager.store().phase == SessionPhase::Ready).await;
+    mounted
+        .wait_for_phase(|phase| *phase == SessionPhase::Ready)
+        .await;
 
     upload(&mounted, 5 * 1024 * 1024)
         .await
@@ -141,7 +143,9 @@ async fn a_session_that_outlasts_the_upload_is_not_checked_again() {
         }
     });
     let mounted = mount(&server).await;
-    wait_until(|| mounted.session().manager.store().phase == SessionPhase::Ready).await;
+    mounted
+        .wait_for_phase(|phase| *phase == SessionPhase::Ready)
+        .await;
 
     upload(&mounted, 5 * 1024 * 1024).await.expect("uploaded");
     assert_eq!(server.count("/api/session/init"), 1);
@@ -202,13 +206,9 @@ async fn mounted_with_a_waiting_init_flight(
     server: &Rc<ScriptedServer>,
 ) -> (Mounted, Rc<RefCell<Option<Result<(), ApiError>>>>) {
     let mounted = mount(server).await;
-    wait_until(|| {
-        matches!(
-            mounted.session().manager.store().phase,
-            SessionPhase::Failed(_)
-        )
-    })
-    .await;
+    mounted
+        .wait_for_phase(|phase| matches!(phase, SessionPhase::Failed(_)))
+        .await;
     let outcome = Rc::new(RefCell::new(None));
     let (session, slot) = (mounted.session(), outcome.clone());
     spawn_local(async move {
@@ -311,7 +311,9 @@ async fn a_request_failing_while_a_close_is_in_flight_waits_for_it_and_recovers_
         }
     });
     let mounted = mount(&server).await;
-    wait_until(|| mounted.session().manager.store().phase == SessionPhase::Ready).await;
+    mounted
+        .wait_for_phase(|phase| *phase == SessionPhase::Ready)
+        .await;
     let gate = server.hold("/session/close");
     let close = Rc::new(RefCell::new(None));
     let (session, slot) = (mounted.session(), close.clone());
@@ -358,7 +360,9 @@ async fn a_token_rotated_by_another_tab_is_the_same_session() {
         }
     });
     let mounted = mount(&server).await;
-    wait_until(|| mounted.session().manager.store().phase == SessionPhase::Ready).await;
+    mounted
+        .wait_for_phase(|phase| *phase == SessionPhase::Ready)
+        .await;
     let epoch = mounted.session().manager.store().epoch;
 
     set_csrf_cookie("rotated-by-another-tab");

@@ -146,6 +146,21 @@ impl Stack {
         tokio::time::sleep(Duration::from_millis(700)).await;
     }
 
+    /// The values of the session and CSRF cookies the browser holds now: the secrets that must
+    /// never reach logs, web storage or URLs.
+    pub async fn session_secrets(&self) -> Result<Vec<String>> {
+        Ok(self
+            .browser
+            .get_all_cookies()
+            .await?
+            .iter()
+            .filter(|cookie| {
+                cookie.name() == "csrftoken" || cookie.name() == "trustyconvert_session"
+            })
+            .map(|cookie| cookie.value().to_owned())
+            .collect())
+    }
+
     /// Console entries since the last read.
     pub async fn console(&self) -> Result<Vec<ConsoleEntry>> {
         console::read(&self.browser).await

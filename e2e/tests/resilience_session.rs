@@ -205,14 +205,7 @@ async fn scenario_11_no_secret_leaks_and_a_hostile_name_stays_text() -> Result<(
     let injected = stack.browser.find_all(Locator::Css("img[src='x']")).await?;
     assert!(injected.is_empty(), "the name never became markup");
 
-    let secrets: Vec<String> = stack
-        .browser
-        .get_all_cookies()
-        .await?
-        .iter()
-        .filter(|cookie| cookie.name() == "csrftoken" || cookie.name() == "trustyconvert_session")
-        .map(|cookie| cookie.value().to_owned())
-        .collect();
+    let secrets = stack.session_secrets().await?;
     assert_eq!(secrets.len(), 2);
     let storage = stack
         .browser

@@ -228,7 +228,7 @@ async fn an_unreadable_csrf_cookie_works_from_response_tokens() -> Result<()> {
 async fn debug_logs_show_the_lifecycle_and_never_a_token() -> Result<()> {
     let stack = ready_stack(StackOptions::default(), "/?diagnostics&log=debug").await?;
     // The first session's secrets, which must not appear either once it has expired.
-    let mut secrets = session_secrets(&stack).await?;
+    let mut secrets = stack.session_secrets().await?;
     assert_eq!(secrets.len(), 2, "both cookies are set");
     stack.hooks.expire_all().await?;
     probe(
@@ -249,7 +249,7 @@ async fn debug_logs_show_the_lifecycle_and_never_a_token() -> Result<()> {
         "console: {messages:#?}"
     );
 
-    let replacement = session_secrets(&stack).await?;
+    let replacement = stack.session_secrets().await?;
     assert_eq!(replacement.len(), 2, "both cookies are set");
     assert!(
         replacement.iter().all(|secret| !secrets.contains(secret)),
@@ -279,16 +279,4 @@ async fn debug_logs_show_the_lifecycle_and_never_a_token() -> Result<()> {
         assert!(!url.contains(secret.as_str()), "a token reached the URL");
     }
     stack.stop().await
-}
-
-/// The values of the session and CSRF cookies the browser holds now.
-async fn session_secrets(stack: &trustyconvert_e2e::Stack) -> Result<Vec<String>> {
-    Ok(stack
-        .browser
-        .get_all_cookies()
-        .await?
-        .iter()
-        .filter(|cookie| cookie.name() == "csrftoken" || cookie.name() == "trustyconvert_session")
-        .map(|cookie| cookie.value().to_owned())
-        .collect())
 }

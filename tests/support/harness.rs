@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use trustyconvert_core::CsrfToken;
 use trustyconvert_web::api::{use_api, ApiClient};
-use trustyconvert_web::session::{use_session, SessionHandle, SessionProvider};
+use trustyconvert_web::session::{use_session, SessionHandle, SessionPhase, SessionProvider};
 use yew::prelude::*;
 use yewdux::YewduxRoot;
 
-use super::{mount_point, settle, PageRestored, ScriptedServer};
+use super::{mount_point, settle, wait_until, PageRestored, ScriptedServer};
 
 /// What the probe saw of the session and the API, for the test to inspect.
 #[derive(Default)]
@@ -94,6 +94,11 @@ impl Mounted {
 
     pub fn token(&self) -> Option<CsrfToken> {
         self.session().manager.store().token.clone()
+    }
+
+    /// Waits (up to ~9 s) until the session's phase is one `wanted` accepts.
+    pub async fn wait_for_phase(&self, wanted: impl Fn(&SessionPhase) -> bool) {
+        wait_until(|| wanted(&self.session().manager.store().phase)).await;
     }
 
     pub fn unmount(self) {
