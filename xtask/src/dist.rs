@@ -11,8 +11,9 @@ const ASSETS: &str = "assets";
 
 /// The size budget of a first visit, gzip -9 bytes: every byte is time before a person on a
 /// phone network can convert a file. The build fails past it, so size cannot creep back.
-/// The goal (issue 10) is 180,000 for the wasm and 195,000 for the visit; these are what the
-/// app reaches today, with a little room, until the goal is.
+/// Issue 10's goal was 180,000 for the wasm and 195,000 for the visit; the app reaches about
+/// 190,200 and 203,600 (with the session review's code), and these leave under 1 KB of room:
+/// new code that needs more raises them on purpose, in its own commit that says why.
 const WASM_BUDGET_GZIP: usize = 191_000;
 /// index.html and every asset it loads (wasm, JS glue, CSS, boot script, icon).
 const FIRST_VISIT_BUDGET_GZIP: usize = 204_500;
