@@ -176,12 +176,8 @@ async fn a_download_the_person_walked_away_from_is_dropped() {
     wait_for_state(&root, "completed").await;
 
     click(&root, "[data-testid=download]");
-    settle().await;
-    assert_eq!(
-        server.count("/download_token"),
-        1,
-        "the token is on its way"
-    );
+    // The token is on its way.
+    wait_until(|| server.count("/download_token") == 1).await;
     click(&root, "[data-testid=convert-another]");
     wait_for_state(&root, "idle").await;
     // The token arrives (150 ms) and well after.
