@@ -357,12 +357,14 @@ async fn an_upload_sent_again_shows_its_own_progress() {
 
     let mut seen: Vec<String> = Vec::new();
     for _ in 0..100 {
-        if let Some(value) = query(&root, "[data-testid=upload-progress]")
-            .and_then(|bar| bar.get_attribute("aria-valuenow"))
+        if let Some(value) =
+            query(&root, "[data-testid=upload-progress]").and_then(|bar| bar.get_attribute("value"))
         {
             if seen.last() != Some(&value) {
                 seen.push(value);
             }
+            // A strict CSP (`style-src 'self'`) blocks style attributes: the bar has none.
+            assert!(query(&root, "[style]").is_none(), "a style attribute");
         }
         if panel_state(&root) == "completed" {
             break;

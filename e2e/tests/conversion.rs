@@ -234,11 +234,11 @@ async fn two_clicks_on_download_give_two_downloads() -> Result<()> {
     stack.stop().await
 }
 
-/// Records every `aria-valuenow` the upload bar shows, from inside the page.
+/// Records every value the upload bar shows, from inside the page.
 const RECORD_PROGRESS: &str = "window.__uploadProgress = [];
     new MutationObserver(() => {
         const bar = document.querySelector('[data-testid=upload-progress]');
-        if (bar) window.__uploadProgress.push(Number(bar.getAttribute('aria-valuenow')));
+        if (bar) window.__uploadProgress.push(Number(bar.getAttribute('value')));
     }).observe(document.body, {subtree: true, childList: true, attributes: true});";
 
 #[tokio::test(flavor = "multi_thread")]

@@ -91,8 +91,18 @@ pub(crate) fn app(state: SharedState) -> Router {
     if let Some(cors) = cors_layer(config) {
         app = app.layer(cors);
     }
+    if config.test_hooks {
+        // Outside CORS, which answers preflights itself: they are requests the client pays for.
+        app = app.layer(from_fn_with_state(
+            state.clone(),
+            test_hooks::count_preflights,
+        ));
+    }
     app.layer(from_fn(correlate_and_log)).with_state(state)
 }
+
+/// How long a browser may reuse a preflight's answer (Chromium caps it at 2 hours).
+pub const PREFLIGHT_MAX_AGE_SECS: u64 = 600;
 
 /// An exact allow-list with credentials; `None` when no origin is configured (same-site).
 fn cors_layer(config: &Config) -> Option<CorsLayer> {
@@ -118,7 +128,9 @@ fn cors_layer(config: &Config) -> Option<CorsLayer> {
                 crate::request_log::CORRELATION_HEADER,
                 header::RETRY_AFTER,
                 header::DATE,
-            ]),
+            ])
+            // Without it browsers preflight every POST again: a round trip per request.
+            .max_age(std::time::Duration::from_secs(PREFLIGHT_MAX_AGE_SECS)),
     )
 }
 

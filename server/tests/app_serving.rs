@@ -311,6 +311,14 @@ async fn cors_allows_listed_origins_with_credentials() {
         .to_str()
         .unwrap()
         .contains("x-csrf-token"));
+    // Browsers may reuse the answer instead of preflighting every POST again.
+    assert_eq!(h["access-control-max-age"], "600");
+    // The preflight is a round trip the client pays for: the test counters see it.
+    let counted = ts.counters().await;
+    assert_eq!(
+        counted["requests"]["OPTIONS /api/upload"],
+        serde_json::json!({ "200": 1 })
+    );
     let r = c
         .get(ts.url("/api/health"))
         .header("Origin", "https://app.example")

@@ -1,4 +1,4 @@
-//! A labelled progress bar (`role=progressbar`); without a value it shows activity only.
+//! A labelled progress bar (a native `<progress>`); without a value it shows activity only.
 
 use yew::prelude::*;
 
@@ -16,17 +16,14 @@ pub struct ProgressBarProps {
 /// A plain function, not a component: it has no state of its own, and each component type
 /// costs the bundle its own mount, hydrate and update code.
 pub fn progress_bar(props: &ProgressBarProps) -> Html {
-    let width = props
-        .value
-        .map(|value| format!("width: {}%", value.min(100)));
+    // A native <progress>: no style attribute (a strict CSP blocks them); without a value it is
+    // indeterminate, which assistive technology announces as busy.
+    let value = props.value.map(|value| value.min(100).to_string());
     html! {
         <div class="progress-block">
-            <div class={classes!("progress", props.value.is_none().then_some("progress-indeterminate"))}
-                role="progressbar" aria-label={props.label.clone()} aria-valuemin="0" aria-valuemax="100"
-                aria-valuenow={props.value.map(|value| value.to_string())}
-                aria-valuetext={props.text.clone()} data-testid={props.testid.clone()}>
-                <div class="progress-fill" style={width}></div>
-            </div>
+            <progress class="progress" max="100" value={value}
+                aria-label={props.label.clone()} aria-valuetext={props.text.clone()}
+                data-testid={props.testid.clone()}></progress>
             if let Some(text) = props.text.clone() {
                 <p class="progress-text" aria-hidden="true">{ text }</p>
             }

@@ -42,7 +42,7 @@ use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -217,6 +217,25 @@ async fn wipe(State(state): State<SharedState>) -> ApiOk<Value> {
 
 /// Holds back held requests, counts every request (but the hooks' own) and answers injected
 /// faults.
+/// Counts CORS preflights (`OPTIONS`), which the CORS layer answers before `count_and_inject`
+/// sees them.
+pub async fn count_preflights(
+    State(state): State<SharedState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::OPTIONS {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    state
+        .hooks
+        .counters
+        .record(&Method::OPTIONS, &path, response.status().as_u16());
+    response
+}
+
 pub async fn count_and_inject(
     State(state): State<SharedState>,
     req: Request,
@@ -224,7 +243,8 @@ pub async fn count_and_inject(
 ) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    if path.starts_with("/api/__test/") {
+    // Preflights are counted by `count_preflights`, and never held or faulted.
+    if path.starts_with("/api/__test/") || method == Method::OPTIONS {
         return next.run(req).await;
     }
     // First, so a fault or trigger meant for a held request applies when it goes on.
