@@ -295,10 +295,10 @@ async fn a_request_failing_while_a_close_is_in_flight_waits_for_it_and_recovers_
     let server = ScriptedServer::new(move |request| {
         if request.url.ends_with("/session/init") {
             counted.set(counted.get() + 1);
-            init_ok(
-                &format!("s-{}", counted.get()),
-                &format!("token-{}", counted.get()),
-            )
+            // As a real init does, it also sets the CSRF cookie (the browser keeps cookies).
+            let token = format!("token-{}", counted.get());
+            set_csrf_cookie(&token);
+            init_ok(&format!("s-{}", counted.get()), &token)
         } else if request.url.ends_with("/session/close") {
             json(
                 503,

@@ -110,7 +110,7 @@ impl SessionManager {
     pub async fn ensure_session(&self, started_by: StartedBy) -> Result<(), ApiError> {
         match self.synchronize_token_from_cookie(started_by.before_mutating_request()) {
             Action::InitSession { reason } => self.init_session(reason).await,
-            Action::WaitForUser => Err(session_closed_error()),
+            Action::WaitForUser => Err(self.waiting_for_user()),
             _ => Ok(()),
         }
     }
@@ -230,8 +230,8 @@ impl SessionManager {
                 Action::InitSession { reason } => return Ok(reason),
                 Action::WaitForClose => self.wait_for_close().await,
                 _ => {
-                    log::debug!("session: dropped an init: the session was closed");
-                    return Err(session_closed_error());
+                    log::debug!("session: dropped an init: it waits for the person");
+                    return Err(self.waiting_for_user());
                 }
             }
         }
@@ -283,6 +283,17 @@ impl SessionManager {
         action
     }
 
+    /// What a request meets while nothing may start a session until the person acts: after
+    /// their close, or once the browser refused the API's cookies.
+    pub(super) fn waiting_for_user(&self) -> ApiError {
+        let kind = if self.store().cookies_refused {
+            ApiErrorKind::CookiesRefused
+        } else {
+            ApiErrorKind::SessionClosed
+        };
+        ApiError::new(kind)
+    }
+
     pub(super) fn apply(&self, change: Change) {
         self.inner.dispatch.reduce_mut(|store| store.apply(change));
     }
@@ -322,9 +333,4 @@ pub(super) fn describe(action: &Action) -> &'static str {
         Action::WaitForClose => "wait for the close",
         Action::GiveUp(_) => "give up",
     }
-}
-
-/// What a request meets after the user closed the session, until they act.
-pub fn session_closed_error() -> ApiError {
-    ApiError::new(ApiErrorKind::SessionClosed)
 }

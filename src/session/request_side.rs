@@ -4,11 +4,11 @@
 use std::rc::Rc;
 
 use trustyconvert_core::{
-    Action, ApiError, ApiSuccess, Change, CookieRead, CsrfToken, InitReason, RequestContext,
-    SessionEpoch, SessionEvent, SessionPhase, SessionRule, StartedBy,
+    Action, ApiError, ApiErrorKind, ApiSuccess, Change, CookieRead, CsrfToken, GiveUpReason,
+    InitReason, RequestContext, SessionEpoch, SessionEvent, SessionPhase, SessionRule, StartedBy,
 };
 
-use super::manager::{describe, read_cookie, session_closed_error, SessionManager};
+use super::manager::{describe, read_cookie, SessionManager};
 use crate::api::client::SessionSide;
 use crate::transport::Transport;
 
@@ -39,23 +39,23 @@ impl SessionSide for SessionManager {
     /// that needs the session proves it live: an adopted token is confirmed, and a failed
     /// session is not failed any more. The init's own answer is applied by the init flight.
     fn answered(&self, success: &ApiSuccess, rule: SessionRule) {
-        match (success.csrf_token(), rule) {
-            (_, SessionRule::Init) => {}
-            (Some(token), _) => {
-                let event = SessionEvent::ResponseWithToken(token);
-                let action = self.decide_now(&event, CookieRead::Absent);
-                log::debug!("session: token in a response → {}", describe(&action));
-            }
-            (None, SessionRule::Public) => {}
-            (None, _) => {
-                if matches!(
-                    self.store().phase,
-                    SessionPhase::Unverified | SessionPhase::Failed(_)
-                ) {
-                    log::debug!("session: confirmed by a response");
-                    self.apply(Change::Confirmed);
-                }
-            }
+        if matches!(rule, SessionRule::Init | SessionRule::Public) {
+            return;
+        }
+        if let Some(token) = success.csrf_token() {
+            let event = SessionEvent::ResponseWithToken(token);
+            let action = self.decide_now(&event, CookieRead::Absent);
+            log::debug!("session: token in a response → {}", describe(&action));
+        }
+        let store = self.store();
+        let doubted = store.unproven_init_token.is_some()
+            || matches!(
+                store.phase,
+                SessionPhase::Unverified | SessionPhase::Failed(_)
+            );
+        if doubted {
+            log::debug!("session: confirmed by a response");
+            self.apply(Change::Confirmed);
         }
     }
 
@@ -84,7 +84,11 @@ impl SessionSide for SessionManager {
                     self.wait_for_close().await;
                     continue;
                 }
-                Action::WaitForUser => Err(session_closed_error()),
+                Action::WaitForUser => Err(self.waiting_for_user()),
+                Action::GiveUp(GiveUpReason::CookiesRefused) => {
+                    log::warn!("session: the browser does not keep the API's cookies");
+                    Err(ApiError::new(ApiErrorKind::CookiesRefused))
+                }
                 _ => Err(error.clone()),
             };
         }

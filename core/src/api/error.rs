@@ -46,6 +46,9 @@ pub enum ApiErrorKind {
     /// The person closed the session; nothing is sent until they start something new. Not a
     /// session error: nothing recovers from it by itself.
     SessionClosed,
+    /// The browser does not send the API's cookies back (see `GiveUpReason::CookiesRefused`):
+    /// no session can work until the deployment or the browser's settings change.
+    CookiesRefused,
     /// A 2xx answer whose body could not be read as the contract says.
     Decode,
 }
@@ -72,6 +75,7 @@ impl ApiErrorKind {
             ApiErrorKind::Offline => "Offline",
             ApiErrorKind::Cancelled => "Cancelled",
             ApiErrorKind::SessionClosed => "SessionClosed",
+            ApiErrorKind::CookiesRefused => "CookiesRefused",
             ApiErrorKind::Decode => "Decode",
         }
     }
@@ -234,6 +238,10 @@ impl ApiError {
                 "Your session was closed and its files deleted. Convert a file to start a new one."
                     .to_owned()
             }
+            ApiErrorKind::CookiesRefused => "This browser does not keep the cookies of the \
+                 TrustyConvert server, so no session can start. The app and its server must be on \
+                 the same site, or the browser blocks their cookies (third-party cookies)."
+                .to_owned(),
             ApiErrorKind::Decode => match self.status {
                 Some(status) => format!(
                     "The server sent an answer that could not be read (HTTP {status}). \
@@ -410,6 +418,7 @@ mod tests {
             ApiErrorKind::Offline,
             ApiErrorKind::Cancelled,
             ApiErrorKind::SessionClosed,
+            ApiErrorKind::CookiesRefused,
             ApiErrorKind::Decode,
         ] {
             assert!(ApiError::new(kind).user_message().ends_with('.'));

@@ -120,6 +120,12 @@ pub struct SessionSnapshot {
     /// `POST /session/close` is in flight: nothing but the close recovers or starts a session
     /// until its outcome is known.
     pub closing: bool,
+    /// The token of the last init, while no answer from an endpoint that needs the session has
+    /// proven that the browser sends the session cookie back.
+    pub unproven_init_token: Option<CsrfToken>,
+    /// The browser does not keep the API's cookies: nothing starts a session until the person
+    /// acts (each attempt would only leave an unused session on the server).
+    pub cookies_refused: bool,
     pub epoch: SessionEpoch,
 }
 
@@ -192,6 +198,11 @@ pub enum GiveUpReason {
     AlreadyRetried,
     /// A session error on `/session/close`: the session is already gone, nothing to recover.
     NothingToClose,
+    /// A 401 to the first request after an init, sent with that init's token, while the page
+    /// sees no CSRF cookie: the browser did not keep the cookies the init set (the app and the
+    /// API on different sites, or third-party cookies blocked). Another init would only leave
+    /// another unused session.
+    CookiesRefused,
 }
 
 /// What to do. The manager surfaces the original `ApiError` when it gives up.
@@ -252,7 +263,7 @@ pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
         SessionEvent::AppLoad | SessionEvent::PageVisible | SessionEvent::BeforeMutatingRequest => {
             decision(sync(state), rejected, true)
         }
-        SessionEvent::UserAction if state.user_closed => decision(
+        SessionEvent::UserAction if state.user_closed || state.cookies_refused => decision(
             Action::InitSession {
                 reason: InitReason::UserStarted,
             },
@@ -292,7 +303,7 @@ pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
             if let Some(sent) = sent {
                 rejected.insert(sent.clone());
             }
-            let action = recover_session(*request, state, &mut rejected);
+            let action = recover_session(sent.as_ref(), *request, state, &mut rejected);
             decision(action, rejected, true)
         }
         SessionEvent::UserClosedSession => {
@@ -314,7 +325,7 @@ pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
         }
         // Only the person's own action starts a session after a close.
         SessionEvent::InitDue { reason }
-            if state.user_closed && *reason != InitReason::UserStarted =>
+            if waits_for_user(state) && *reason != InitReason::UserStarted =>
         {
             decision(Action::WaitForUser, rejected, false)
         }
@@ -327,7 +338,7 @@ pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
 /// App load, page visible, before a mutating request: sync from the cookie, init only when
 /// nothing usable is known.
 fn sync(state: &SessionSnapshot) -> Action {
-    if state.user_closed {
+    if waits_for_user(state) {
         return Action::WaitForUser;
     }
     let usable = |t: &&CsrfToken| !state.rejected.contains(t);
@@ -348,12 +359,18 @@ fn sync(state: &SessionSnapshot) -> Action {
     }
 }
 
+/// After a close, or once the browser refused the API's cookies, only the person's next action
+/// starts a session.
+fn waits_for_user(state: &SessionSnapshot) -> bool {
+    state.user_closed || state.cookies_refused
+}
+
 fn stop_before_recovering(request: RequestContext, state: &SessionSnapshot) -> Option<Action> {
     if request.rule == SessionRule::Init {
         Some(Action::GiveUp(GiveUpReason::RecoveryCallFailed))
     } else if request.already_retried {
         Some(Action::GiveUp(GiveUpReason::AlreadyRetried))
-    } else if state.user_closed {
+    } else if waits_for_user(state) {
         Some(Action::WaitForUser)
     } else {
         None
@@ -391,12 +408,21 @@ fn recover_csrf(
 /// Session error: if the session was replaced since the request left, retry with the new token;
 /// else the store's token belongs to the dead session (reject it) and one init creates a new one.
 fn recover_session(
+    sent: Option<&CsrfToken>,
     request: RequestContext,
     state: &SessionSnapshot,
     rejected: &mut RejectedTokens,
 ) -> Action {
     if let Some(stop) = stop_before_recovering(request, state) {
         return stop;
+    }
+    // Where the page can read the init's CSRF cookie, the browser kept its cookies and the
+    // session simply ended: recover. Where it cannot (another site, or a host-only cookie of a
+    // sibling host), a 401 to the very token the init just gave means its cookie never came
+    // back; another init would only leave another unused session.
+    let cookie_unseen = state.cookie == CookieRead::Absent;
+    if cookie_unseen && sent.is_some() && sent == state.unproven_init_token.as_ref() {
+        return Action::GiveUp(GiveUpReason::CookiesRefused);
     }
     if request.epoch < state.epoch {
         if let Some(token) = state.store_token.as_ref().filter(|t| !rejected.contains(t)) {

@@ -46,6 +46,13 @@ fn closing(state: SessionSnapshot) -> SessionSnapshot {
     }
 }
 
+fn refused() -> SessionSnapshot {
+    SessionSnapshot {
+        cookies_refused: true,
+        ..with_store("fresh")
+    }
+}
+
 fn init_due(reason: InitReason) -> SessionEvent {
     SessionEvent::InitDue { reason }
 }
@@ -419,6 +426,61 @@ fn cases() -> Vec<Case> {
             },
             state: closing(with_store("new")),
             expect: retry("new", TokenSource::Store),
+        },
+        // Cookies refused: the first request after an init, with its token, gets a 401.
+        Case {
+            name: "session error with the unproven init's token -> cookies refused".into(),
+            event: session_error(Some("fresh")),
+            state: SessionSnapshot {
+                unproven_init_token: Some(t("fresh")),
+                ..with_store("fresh")
+            },
+            expect: Action::GiveUp(GiveUpReason::CookiesRefused),
+        },
+        Case {
+            // The page reads the init's cookie: the browser keeps cookies; the session ended.
+            name: "session error with the unproven init's token, its cookie seen -> recover".into(),
+            event: session_error(Some("fresh")),
+            state: SessionSnapshot {
+                unproven_init_token: Some(t("fresh")),
+                cookie: cookie("fresh"),
+                ..with_store("fresh")
+            },
+            expect: init(InitReason::SessionExpired),
+        },
+        Case {
+            name: "session error with an older token than the unproven init's -> recover".into(),
+            event: session_error(Some("old")),
+            state: SessionSnapshot {
+                unproven_init_token: Some(t("fresh")),
+                epoch: SessionEpoch(1),
+                ..with_store("fresh")
+            },
+            expect: retry("fresh", TokenSource::Store),
+        },
+        Case {
+            name: "cookies refused: the app by itself waits for the user".into(),
+            event: SessionEvent::PageVisible,
+            state: refused(),
+            expect: Action::WaitForUser,
+        },
+        Case {
+            name: "cookies refused: a session error waits for the user".into(),
+            event: session_error(Some("fresh")),
+            state: refused(),
+            expect: Action::WaitForUser,
+        },
+        Case {
+            name: "cookies refused: the person's action tries once more".into(),
+            event: SessionEvent::UserAction,
+            state: refused(),
+            expect: init(InitReason::UserStarted),
+        },
+        Case {
+            name: "cookies refused: an init not the person's is not sent".into(),
+            event: init_due(InitReason::NoToken),
+            state: refused(),
+            expect: Action::WaitForUser,
         },
         // The init flight, before it sends and before it applies its answer.
         Case {

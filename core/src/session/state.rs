@@ -3,8 +3,11 @@
 //! means one change, whoever performs it.
 
 use super::cookie::CookieRead;
-use super::policy::{epoch_after_init, Action, Decision, InitReason, SessionSnapshot};
+use super::policy::{
+    epoch_after_init, Action, Decision, GiveUpReason, InitReason, SessionSnapshot,
+};
 use super::{RejectedTokens, SessionEpoch};
+use crate::api::error::{ApiError, ApiErrorKind};
 use crate::ids::{CsrfToken, SessionId};
 
 /// Where the session stands, as the UI shows it.
@@ -68,6 +71,11 @@ pub struct SessionState {
     pub rejected: RejectedTokens,
     /// The user closed the session and has not acted since.
     pub user_closed: bool,
+    /// The last init's token until an answer from an endpoint that needs the session proves
+    /// the browser sends its cookie back.
+    pub unproven_init_token: Option<CsrfToken>,
+    /// The browser refused the API's cookies; the person has not acted since.
+    pub cookies_refused: bool,
     pub counters: SessionCounters,
 }
 
@@ -101,6 +109,8 @@ impl SessionState {
             rejected: self.rejected.clone(),
             user_closed: self.user_closed,
             closing,
+            unproven_init_token: self.unproven_init_token.clone(),
+            cookies_refused: self.cookies_refused,
             epoch: self.epoch,
         }
     }
@@ -132,6 +142,8 @@ impl SessionState {
                     session_id.as_ref(),
                 );
                 self.rejected.remove(&token);
+                self.unproven_init_token = Some(token.clone());
+                self.cookies_refused = false;
                 self.token = Some(token);
                 self.session_id = session_id;
                 self.expires_at_ms = expires_at_ms;
@@ -140,6 +152,7 @@ impl SessionState {
             }
             Change::InitFailed(message) => self.phase = SessionPhase::Failed(message),
             Change::Confirmed => {
+                self.unproven_init_token = None;
                 if matches!(
                     self.phase,
                     SessionPhase::Unverified | SessionPhase::Failed(_)
@@ -177,6 +190,12 @@ impl SessionState {
                 self.user_closed = true;
                 self.phase = SessionPhase::Closed;
                 self.epoch = self.epoch.next();
+            }
+            Action::GiveUp(GiveUpReason::CookiesRefused) => {
+                self.cookies_refused = true;
+                self.phase = SessionPhase::Failed(
+                    ApiError::new(ApiErrorKind::CookiesRefused).user_message(),
+                );
             }
             Action::Nothing
             | Action::UseToken(_)

@@ -1,7 +1,7 @@
 //! The reducer: each change, and the decisions of the policy applied through it.
 
 use super::*;
-use crate::session::policy::{decide, SessionEvent, TokenSource};
+use crate::session::policy::{decide, GiveUpReason, SessionEvent, TokenSource};
 
 fn t(v: &str) -> CsrfToken {
     CsrfToken::new(v).unwrap()
@@ -123,4 +123,33 @@ fn inits_and_recoveries_are_counted_when_sent() {
     state.apply(Change::InitSent(InitReason::SessionExpired));
     assert_eq!(state.phase, SessionPhase::Initializing);
     assert_eq!((state.counters.inits, state.counters.recoveries), (2, 1));
+}
+
+#[test]
+fn refused_cookies_fail_the_session_until_an_init_and_a_proof_clears_the_doubt() {
+    let mut state = ready("fresh", "s-1");
+    assert_eq!(state.unproven_init_token, Some(t("fresh")));
+    let refused = Decision {
+        action: Action::GiveUp(GiveUpReason::CookiesRefused),
+        last_cookie_seen: None,
+        rejected: RejectedTokens::new(),
+    };
+    state.apply(Change::Decided(refused));
+    assert!(state.cookies_refused);
+    let SessionPhase::Failed(message) = &state.phase else {
+        panic!("failed, not {}", state.phase.name());
+    };
+    assert!(message.contains("same site"), "{message}");
+
+    // The person tries again: a new init, still unproven, no longer refused.
+    state.apply(Change::InitSucceeded {
+        reason: InitReason::UserStarted,
+        token: t("second"),
+        session_id: SessionId::new("s-2"),
+        expires_at_ms: None,
+    });
+    assert!(!state.cookies_refused);
+    assert_eq!(state.unproven_init_token, Some(t("second")));
+    state.apply(Change::Confirmed);
+    assert_eq!(state.unproven_init_token, None);
 }
