@@ -161,9 +161,14 @@ pub async fn download_and_check(
 /// Fails the test if the app itself logged an error (4xx/5xx answers, which Chromium logs as
 /// network errors, do not count).
 pub async fn assert_no_app_errors(stack: &Stack) -> Result<()> {
-    let errors: Vec<_> = stack
-        .console()
-        .await?
+    let entries = stack.console().await?;
+    // The server sends the strict policy a static host would: any violation is a bug.
+    let violations: Vec<_> = entries
+        .iter()
+        .filter(|entry| entry.message.contains("Content Security Policy"))
+        .collect();
+    assert!(violations.is_empty(), "CSP violations: {violations:#?}");
+    let errors: Vec<_> = entries
         .into_iter()
         .filter(|entry| entry.is_app_error())
         .collect();

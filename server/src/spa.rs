@@ -27,8 +27,8 @@ const NOT_BUILT_PAGE: &str = "<!doctype html>
 </body></html>
 ";
 
-const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
-const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
+const IMMUTABLE: HeaderValue = HeaderValue::from_static(trustyconvert_hosting::ASSET_CACHE_CONTROL);
+const NO_CACHE: HeaderValue = HeaderValue::from_static(trustyconvert_hosting::PAGE_CACHE_CONTROL);
 
 /// Everything the API routes did not match.
 pub async fn fallback(State(state): State<SharedState>, req: Request) -> Response {
@@ -78,6 +78,7 @@ async fn asset(dist: &Path, req: Request) -> Response {
     let cache = if found { IMMUTABLE } else { NO_CACHE };
     response.headers_mut().insert(header::CACHE_CONTROL, cache);
     vary_on_accept_encoding(&mut response);
+    secure(&mut response);
     response
 }
 
@@ -98,7 +99,19 @@ async fn page(dist: &Path, index: &Path, req: Request) -> Response {
         .insert(header::CACHE_CONTROL, NO_CACHE);
     vary_on_accept_encoding(&mut response);
     weaken_etag(&mut response);
+    secure(&mut response);
     response
+}
+
+/// The headers a static host sends with the app (`trustyconvert_hosting`, which also writes
+/// them for CDNs and nginx): the same here, so the e2e runs the app under the policy it ships
+/// with. The API is this server's own origin.
+fn secure(response: &mut Response) {
+    for (name, value) in trustyconvert_hosting::security_headers(None) {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
 }
 
 /// The file's ETag is strong ("these exact bytes"), which a body compressed here is not. Weak

@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::{run, tools, workspace};
+use crate::{loader, run, tools, workspace};
 
 /// Where Trunk puts every hashed asset (`data-target-path` in index.html): one cache rule.
-const ASSETS: &str = "assets";
+pub const ASSETS: &str = trustyconvert_hosting::ASSETS_DIR;
 
 /// The size budget of a first visit, gzip -9 bytes: every byte is time before a person on a
 /// phone network can convert a file. The build fails past it, so size cannot creep back.
@@ -31,6 +31,8 @@ pub fn build_release() -> Result<PathBuf, String> {
     run::status(trunk)?;
     let dist = workspace::dist_dir();
     minify_js_glue(&dist)?;
+    // Before the prerender: its markup must stay as Yew wrote it.
+    loader::externalize_inline_scripts(&dist, &dist.join("index.html"))?;
     let dist_arg = dist.to_string_lossy().into_owned();
     run::status(run::command(
         "cargo",
@@ -149,7 +151,7 @@ fn minify_js_glue(dist: &Path) -> Result<(), String> {
 }
 
 /// A `sha384-…` subresource-integrity value, as Trunk writes them.
-fn integrity(bytes: &[u8]) -> String {
+pub fn integrity(bytes: &[u8]) -> String {
     use base64::Engine;
     use sha2::Digest;
     let digest = sha2::Sha384::digest(bytes);

@@ -3,6 +3,7 @@
 mod bench;
 mod dev;
 mod dist;
+mod loader;
 mod run;
 mod test;
 mod tools;

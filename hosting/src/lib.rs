@@ -1,0 +1,168 @@
+//! What a host must send with the built app, in one place: the cache rules (hashed assets
+//! forever, pages revalidated) and the security headers (a strict Content-Security-Policy and
+//! friends), written out as `_headers` and `_redirects` (Cloudflare Pages, Netlify) and an
+//! `nginx.conf`, and sent by the reference server itself. The deploy step, the reference server
+//! and the e2e comparison all call these functions, so the three cannot drift apart.
+
+use std::path::Path;
+
+/// Where every hashed asset lives inside the built site.
+pub const ASSETS_DIR: &str = "assets";
+/// Hashed names: the bytes behind a URL never change.
+pub const ASSET_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
+/// Pages name the current assets: always revalidated.
+pub const PAGE_CACHE_CONTROL: &str = "no-cache";
+
+/// Features the app never uses, denied to it and to anything it embeds.
+const DENIED_FEATURES: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), \
+    magnetometer=(), microphone=(), payment=(), usb=()";
+
+/// The origin of an absolute API base (`https://api.example.com/api` → `https://api.example.com`),
+/// `None` for a path on the app's own origin (`/api`). Err for anything else: the value ends up
+/// in headers and config files, so only a plain `http(s)://host[:port]` origin passes.
+pub fn api_origin(api_base: &str) -> Result<Option<String>, String> {
+    let base = api_base.trim();
+    if base.starts_with('/') && !base.starts_with("//") {
+        return Ok(None);
+    }
+    let refuse = || {
+        format!("the API base {base:?} is neither a path (/api) nor an http(s) URL (https://api.example.com/api)")
+    };
+    let (scheme, rest) = base.split_once("://").ok_or_else(refuse)?;
+    if scheme != "https" && scheme != "http" {
+        return Err(refuse());
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+    if authority.is_empty() || !authority.chars().all(plain) {
+        return Err(refuse());
+    }
+    Ok(Some(format!(
+        "{scheme}://{}",
+        authority.to_ascii_lowercase()
+    )))
+}
+
+/// No inline script and no inline style anywhere: the app's loader is an external module and
+/// its progress bar a `<progress>`. The download frame and every API call go to the API origin.
+pub fn content_security_policy(api_origin: Option<&str>) -> String {
+    let api = api_origin
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         connect-src 'self'{api}; frame-src 'self'{api}; img-src 'self' data:; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// The headers every response of the site carries, whatever its cache rule.
+pub fn security_headers(api_origin: Option<&str>) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "Content-Security-Policy",
+            content_security_policy(api_origin),
+        ),
+        ("X-Content-Type-Options", "nosniff".to_owned()),
+        (
+            "Referrer-Policy",
+            "strict-origin-when-cross-origin".to_owned(),
+        ),
+        ("Permissions-Policy", DENIED_FEATURES.to_owned()),
+    ]
+}
+
+/// `_headers` for Cloudflare Pages and Netlify. Both add up every rule that matches a path, so
+/// the cache rules are split by path and never both apply.
+pub fn netlify_headers(api_origin: Option<&str>, pages: &[&str]) -> String {
+    let mut out =
+        String::from("# Written by `cargo xtask deploy`; regenerate instead of editing.\n/*\n");
+    for (name, value) in security_headers(api_origin) {
+        out.push_str(&format!("  {name}: {value}\n"));
+    }
+    out.push_str(&format!(
+        "/{ASSETS_DIR}/*\n  Cache-Control: {ASSET_CACHE_CONTROL}\n"
+    ));
+    for page in pages {
+        out.push_str(&format!("{page}\n  Cache-Control: {PAGE_CACHE_CONTROL}\n"));
+    }
+    out
+}
+
+/// `_redirects`: a missing hashed asset is a 404 (never the app's HTML read as JavaScript or
+/// wasm); every other path is the app, which routes on the client.
+pub fn netlify_redirects() -> String {
+    format!(
+        "# Written by `cargo xtask deploy`; the first matching rule wins.\n\
+         /{ASSETS_DIR}/*  /404.html  404\n\
+         /*  /index.html  200\n"
+    )
+}
+
+/// An nginx configuration that serves `site` as a CDN would, runnable as is by an
+/// unprivileged user: `nginx -p PREFIX -c PATH/nginx.conf` (temporary files, the pid file and
+/// logs under PREFIX; one process, in the foreground). `add_header` in a `location` hides the
+/// server's, so each location repeats the security headers; `always` puts them on errors too.
+pub fn nginx_conf(site: &Path, listen: &str, api_origin: Option<&str>) -> String {
+    let security: String = security_headers(api_origin)
+        .iter()
+        .map(|(name, value)| format!("            add_header {name} \"{value}\" always;\n"))
+        .collect();
+    let root = site.display();
+    format!(
+        "# Written by `cargo xtask deploy`; regenerate instead of editing.
+daemon off;
+master_process off;
+worker_processes 1;
+pid nginx.pid;
+error_log stderr warn;
+
+events {{
+    worker_connections 256;
+}}
+
+http {{
+    types {{
+        text/html html;
+        text/css css;
+        text/javascript js;
+        application/wasm wasm;
+        image/svg+xml svg;
+        application/json json;
+        text/plain txt;
+    }}
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path tmp/body;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+    server_tokens off;
+    charset utf-8;
+    charset_types text/css text/javascript application/json image/svg+xml;
+    # The build writes NAME.gz beside each asset; Debian's nginx-light has no brotli module.
+    gzip_static on;
+    gzip_vary on;
+
+    server {{
+        listen {listen};
+        root {root};
+
+        location /{ASSETS_DIR}/ {{
+{security}            add_header Cache-Control \"{ASSET_CACHE_CONTROL}\" always;
+            try_files $uri =404;
+        }}
+
+        location / {{
+{security}            add_header Cache-Control \"{PAGE_CACHE_CONTROL}\" always;
+            try_files $uri $uri/index.html /index.html;
+        }}
+    }}
+}}
+"
+    )
+}
+
+#[cfg(test)]
+mod tests;
