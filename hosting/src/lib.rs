@@ -144,6 +144,8 @@ http {{
     # The build writes NAME.gz beside each asset; Debian's nginx-light has no brotli module.
     gzip_static on;
     gzip_vary on;
+    # Pages have no precompressed copy (the deploy step rewrites them): compressed on the fly.
+    gzip on;
 
     server {{
         listen {listen};

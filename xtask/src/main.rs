@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 
 mod bench;
+mod deploy;
 mod dev;
 mod dist;
 mod loader;
@@ -17,6 +18,9 @@ commands:
   dev [-- <server flags>]   build the app (release) and serve it with the reference server
   test                      fmt, clippy, native tests, browser component tests, e2e; a summary per level
   dist                      build the app (release) into dist/ and print its size
+  deploy --api-base <URL> [--out <dir>] [--listen <addr:port>]
+                            dist/ made ready for a static host (CDN or nginx) with the API at URL:
+                            <dir>/site (pages, _headers, _redirects) and <dir>/nginx.conf
   tools                     install the missing build and test tools, skip the present ones
   bench                     benchmarks, each as a ratio against a baseline measured in the same run;
                             then the first load of the release build against a static page on
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         "dev" => dev::run(rest),
         "test" => test::run(),
         "dist" => dist::build_release().map(|_| ()),
+        "deploy" => deploy::run(rest),
         "tools" => tools::ensure(tools::Need::All),
         "bench" => bench::run(),
         "help" | "--help" | "-h" => {

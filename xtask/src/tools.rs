@@ -13,6 +13,8 @@ const TERSER_NPM: &str = "terser@5.51.4";
 const TERSER_VERSION: &str = "terser 5.51.4";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's nginx, run by the e2e as a static host.
+pub const NGINX: &str = "/usr/sbin/nginx";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,8 +35,10 @@ pub fn ensure(need: Need) -> Result<(), String> {
         }
     }
     if need == Need::All {
-        if let Err(line) = chromium() {
-            missing.push(line);
+        for step in [chromium, nginx] {
+            if let Err(line) = step() {
+                missing.push(line);
+            }
         }
     }
     if missing.is_empty() {
@@ -167,33 +171,45 @@ fn chromium() -> Result<(), String> {
         return Ok(());
     }
     announce("chromium + chromium-driver", "apt-get install (~1.5 min)");
-    let sudo = !is_root();
-    let apt = |args: &[&str]| {
-        // `sudo -n`: fail at once rather than wait for a password nobody will type in CI.
-        let mut all = vec!["-n", "apt-get"];
-        all.extend_from_slice(args);
-        let (program, rest) = if sudo {
-            ("sudo", &all[..])
-        } else {
-            ("apt-get", &all[2..])
-        };
-        let mut command = run::command(program, rest);
-        command.env("DEBIAN_FRONTEND", "noninteractive");
-        run::status(command)
+    debian_packages(&["chromium", "chromium-driver"])
+}
+
+/// nginx for the e2e's static host: Debian's smallest build, which the tests run as their own
+/// process. Its package would start a system nginx on port 80: a `policy-rc.d` that refuses
+/// every service start is in place during the install (and only then).
+fn nginx() -> Result<(), String> {
+    if Path::new(NGINX).exists() {
+        return Ok(());
+    }
+    announce("nginx-light", "apt-get install, no service started");
+    debian_packages(&["nginx-light"])
+}
+
+/// `apt-get install` as root (or through `sudo -n`, which fails at once rather than wait for
+/// a password nobody will type in CI), with package lists refreshed once if they are stale,
+/// and with service starts refused while it runs.
+fn debian_packages(packages: &[&str]) -> Result<(), String> {
+    const NO_STARTS: &str = "/usr/sbin/policy-rc.d";
+    let install = format!(
+        "set -e; created=; if [ ! -e {NO_STARTS} ]; then printf '#!/bin/sh\\nexit 101\\n' > {NO_STARTS}; \
+         chmod +x {NO_STARTS}; created=1; fi; \
+         trap '[ -z \"$created\" ] || rm -f {NO_STARTS}' EXIT; \
+         apt-get install -y --no-install-recommends {list} || \
+         {{ apt-get update && apt-get install -y --no-install-recommends {list}; }}",
+        list = packages.join(" ")
+    );
+    let mut command = if is_root() {
+        run::command("sh", &["-c", &install])
+    } else {
+        run::command("sudo", &["-n", "sh", "-c", &install])
     };
-    let packages = [
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ];
-    // Package lists may be stale on a fresh machine: update once, then retry.
-    apt(&packages)
-        .or_else(|_| apt(&["update"]).and_then(|_| apt(&packages)))
-        .map_err(|error| {
-            format!("chromium: `apt-get install chromium chromium-driver` failed ({error}); install both Debian packages as root, then rerun")
-        })
+    command.env("DEBIAN_FRONTEND", "noninteractive");
+    run::status(command).map_err(|error| {
+        format!(
+            "`apt-get install {}` failed ({error}); install the Debian packages as root, then rerun",
+            packages.join(" ")
+        )
+    })
 }
 
 /// The version of `package` in Cargo.lock.
