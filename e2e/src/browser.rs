@@ -78,6 +78,9 @@ pub struct BrowserOptions {
     /// WebDriver's `pageLoadStrategy`: `"normal"` waits for the load event after navigating;
     /// `"none"` returns at once (a page whose wasm a test holds back never finishes loading).
     pub page_load_strategy: &'static str,
+    /// Plain-HTTP origins the browser treats as HTTPS ones: the `.test` hosts stand in for a
+    /// real deployment's, which serves over HTTPS (else Chromium flags the downloads).
+    pub secure_origins: Vec<String>,
 }
 
 /// Opens headless Chromium with a fresh profile, console capture and silent downloads.
@@ -88,7 +91,14 @@ pub async fn open(
 ) -> Result<Client> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let (width, height) = options.window;
-    let capabilities = json!({
+    let mut extra_args = Vec::new();
+    if !options.secure_origins.is_empty() {
+        extra_args.push(format!(
+            "--unsafely-treat-insecure-origin-as-secure={}",
+            options.secure_origins.join(",")
+        ));
+    }
+    let mut capabilities = json!({
         "browserName": "chrome",
         "goog:loggingPrefs": { "browser": "ALL" },
         "pageLoadStrategy": options.page_load_strategy,
@@ -98,6 +108,9 @@ pub async fn open(
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic",
+                // Real host names on loopback: the static host and the API on sibling hosts of
+                // one site, or on another site.
+                "--host-resolver-rules=MAP *.trustyconvert.test 127.0.0.1, MAP *.othersite.test 127.0.0.1",
                 format!("--user-data-dir={}", profile_dir.display()),
                 format!("--window-size={width},{height}"),
             ],
@@ -108,6 +121,9 @@ pub async fn open(
             },
         },
     });
+    if let Some(args) = capabilities["goog:chromeOptions"]["args"].as_array_mut() {
+        args.extend(extra_args.into_iter().map(serde_json::Value::String));
+    }
     let capabilities = match capabilities {
         serde_json::Value::Object(map) => map,
         _ => return Err("capabilities must be an object".into()),

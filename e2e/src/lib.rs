@@ -8,8 +8,9 @@ pub mod flow;
 pub mod hooks;
 pub mod screens;
 pub mod stack;
+pub mod static_host;
 
-pub use stack::{Stack, StackOptions};
+pub use stack::{Stack, StackOptions, StaticSite, APP_HOST};
 
 /// Errors in the harness are test failures; a boxed error keeps call sites short.
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;

@@ -9,6 +9,7 @@ use tempfile::TempDir;
 use crate::browser::{self, BrowserOptions, Chromedriver};
 use crate::console::{self, ConsoleEntry};
 use crate::hooks::Hooks;
+use crate::static_host::Nginx;
 use crate::Result;
 
 /// How a test wants its world.
@@ -19,7 +20,23 @@ pub struct StackOptions {
     pub configure: fn(&mut trustyconvert_server::Config),
     /// Navigation returns before the page has loaded (see `BrowserOptions`).
     pub page_load_strategy: &'static str,
+    /// Serve the app from a static host (nginx) and the API from its own host, instead of
+    /// both from the reference server.
+    pub static_site: Option<StaticSite>,
 }
+
+/// Where the app sits when a static host serves it.
+#[derive(Debug, Clone, Copy)]
+pub struct StaticSite {
+    /// The API's host name: a sibling of the app's (`api.trustyconvert.test`) or another
+    /// site's (`api.othersite.test`).
+    pub api_host: &'static str,
+    /// The session cookies' `Domain` (`--cookie-domain`); None keeps them host-only.
+    pub cookie_domain: Option<&'static str>,
+}
+
+/// The static host's name (Chromium maps it to 127.0.0.1).
+pub const APP_HOST: &str = "app.trustyconvert.test";
 
 impl Default for StackOptions {
     fn default() -> Self {
@@ -27,6 +44,7 @@ impl Default for StackOptions {
             window: crate::screens::DESKTOP,
             configure: |_| {},
             page_load_strategy: "normal",
+            static_site: None,
         }
     }
 }
@@ -38,6 +56,8 @@ pub struct Stack {
     pub hooks: Hooks,
     origin: String,
     server: Option<trustyconvert_server::RunningServer>,
+    /// The static host serving the app, when the test asked for one.
+    pub static_host: Option<Nginx>,
     /// What the server was started with, bound to its actual address (for restarts).
     server_config: trustyconvert_server::Config,
     // Field order matters: the driver dies before the folders it used are removed.
@@ -59,10 +79,27 @@ impl Stack {
             rate_limits_enabled: false,
             ..trustyconvert_server::Config::default()
         };
+        let static_port = match options.static_site {
+            Some(site) => {
+                let port = crate::static_host::free_port()?;
+                config.cors_origins = vec![format!("http://{APP_HOST}:{port}")];
+                config.cookie_domain = site.cookie_domain.map(str::to_owned);
+                Some(port)
+            }
+            None => None,
+        };
         (options.configure)(&mut config);
         let server = trustyconvert_server::start(config.clone()).await?;
         config.bind = server.addr();
-        let origin = format!("http://{}", server.addr());
+        let server_origin = format!("http://{}", server.addr());
+        let (origin, static_host) = match (options.static_site, static_port) {
+            (Some(site), Some(port)) => {
+                let api_base = format!("http://{}:{}/api", site.api_host, server.addr().port());
+                let host = Nginx::start(&config.dist_dir, &api_base, port).await?;
+                (format!("http://{APP_HOST}:{port}"), Some(host))
+            }
+            _ => (server_origin.clone(), None),
+        };
 
         let driver = Chromedriver::start().await?;
         let profile = tempfile::tempdir()?;
@@ -71,19 +108,32 @@ impl Stack {
             window: options.window,
             download_dir: downloads.path().to_path_buf(),
             page_load_strategy: options.page_load_strategy,
+            secure_origins: match (options.static_site, &static_host) {
+                (Some(site), Some(host)) => vec![
+                    origin.clone(),
+                    format!("http://{}:{}", site.api_host, server.addr().port()),
+                ],
+                _ => Vec::new(),
+            },
         };
         let browser = browser::open(&driver, profile.path(), &browser_options).await?;
         Ok(Self {
             browser,
-            hooks: Hooks::new(&origin),
+            hooks: Hooks::new(&server_origin),
             origin,
             server: Some(server),
+            static_host,
             server_config: config,
             _driver: driver,
             downloads,
             _profile: profile,
             _data: data,
         })
+    }
+
+    /// The reference server's own URL for `path` (also when a static host serves the app).
+    pub fn server_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server_config.bind)
     }
 
     /// An absolute URL on the server for `path` (which starts with `/`).

@@ -11,7 +11,7 @@ use trustyconvert_hosting as hosting;
 use crate::workspace;
 
 const USAGE: &str =
-    "usage: cargo xtask deploy --api-base <URL or /path> [--out <dir>] [--listen <addr:port>]";
+    "usage: cargo xtask deploy --api-base <URL or /path> [--out <dir>] [--listen <addr:port>] [--dist <built app>]";
 
 /// The name of the `<meta>` the app reads its API base from.
 const API_BASE_META: &str = "trustyconvert:api-base";
@@ -22,6 +22,7 @@ const NOT_FOUND_PAGE: &str = "<!doctype html><html lang=en><meta charset=utf-8>\
 
 struct Options {
     api_base: String,
+    dist: PathBuf,
     out: PathBuf,
     listen: String,
 }
@@ -29,7 +30,7 @@ struct Options {
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse(args)?;
     let origin = hosting::api_origin(&options.api_base)?;
-    let dist = workspace::dist_dir();
+    let dist = &options.dist;
     if !dist.join("index.html").is_file() {
         return Err(format!(
             "{} holds no built app: run `cargo xtask dist` first",
@@ -41,7 +42,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         std::fs::remove_dir_all(&site)
             .map_err(|error| format!("cannot empty {}: {error}", site.display()))?;
     }
-    copy_dir(&dist, &site)?;
+    copy_dir(dist, &site)?;
     let pages = rewrite_pages(&site, &options.api_base)?;
     let page_paths: Vec<String> = pages.iter().flat_map(|page| page_paths(page)).collect();
     let page_refs: Vec<&str> = page_paths.iter().map(String::as_str).collect();
@@ -74,6 +75,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let mut api_base = None;
     let mut out = workspace::root().join("deploy");
     let mut listen = "127.0.0.1:8080".to_owned();
+    let mut dist = workspace::dist_dir();
     let mut args = args.iter().filter(|arg| *arg != "--");
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -85,6 +87,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--api-base" => api_base = Some(value()?),
             "--out" => out = PathBuf::from(value()?),
             "--listen" => listen = value()?,
+            "--dist" => dist = PathBuf::from(value()?),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
@@ -101,6 +104,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
     }
     Ok(Options {
         api_base,
+        dist,
         out,
         listen,
     })

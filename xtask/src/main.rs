@@ -18,7 +18,7 @@ commands:
   dev [-- <server flags>]   build the app (release) and serve it with the reference server
   test                      fmt, clippy, native tests, browser component tests, e2e; a summary per level
   dist                      build the app (release) into dist/ and print its size
-  deploy --api-base <URL> [--out <dir>] [--listen <addr:port>]
+  deploy --api-base <URL> [--out <dir>] [--listen <addr:port>] [--dist <dir>]
                             dist/ made ready for a static host (CDN or nginx) with the API at URL:
                             <dir>/site (pages, _headers, _redirects) and <dir>/nginx.conf
   tools                     install the missing build and test tools, skip the present ones
