@@ -109,7 +109,7 @@ impl Stack {
             download_dir: downloads.path().to_path_buf(),
             page_load_strategy: options.page_load_strategy,
             secure_origins: match (options.static_site, &static_host) {
-                (Some(site), Some(host)) => vec![
+                (Some(site), Some(_)) => vec![
                     origin.clone(),
                     format!("http://{}:{}", site.api_host, server.addr().port()),
                 ],
