@@ -245,6 +245,7 @@ async fn load(driver: &Chromedriver, page: &mut Page) -> Result<Sample> {
         download_dir: downloads.path().to_path_buf(),
         // Navigation returns after the load event; the page has measured itself by then.
         page_load_strategy: "normal",
+        secure_origins: Vec::new(),
     };
     let client = browser::open(driver, profile.path(), &options).await?;
     let measured = measure(&client, page).await;
