@@ -19,7 +19,7 @@
   window.addEventListener("error", function (event) {
     var target = event.target || {};
     var url = target.src || target.href || event.filename || "";
-    // The loader is an inline module script; a failed import reports on the script itself.
+    // The loader is a module script; a failed import reports on the script itself.
     if (target.tagName === "SCRIPT" || /\.(wasm|js)(\?|$)/.test(url) ||
         /wasm|WebAssembly/i.test(event.message || "")) fail();
   }, true);

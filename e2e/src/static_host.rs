@@ -13,11 +13,16 @@ use crate::Result;
 pub struct Nginx {
     child: Child,
     /// The deploy output and nginx's prefix (pid, temporary files).
-    _prefix: TempDir,
+    prefix: TempDir,
     pub port: u16,
 }
 
 impl Nginx {
+    /// The served site (the deploy step's `site/`), for a test to take a file away.
+    pub fn site(&self) -> std::path::PathBuf {
+        self.prefix.path().join("site")
+    }
+
     /// Deploys `dist` for the API at `api_base` and serves it on 127.0.0.1:`port`.
     pub async fn start(dist: &Path, api_base: &str, port: u16) -> Result<Self> {
         let nginx = std::env::var("NGINX").unwrap_or_else(|_| "/usr/sbin/nginx".to_owned());
@@ -49,7 +54,7 @@ impl Nginx {
             .spawn()?;
         let host = Self {
             child,
-            _prefix: prefix,
+            prefix,
             port,
         };
         host.wait_until_listening().await?;

@@ -45,6 +45,15 @@ async fn behind_nginx_on_a_shared_cookie_domain_the_app_converts_under_the_stric
     stack.open_app("/").await?;
     stack.wait_for_text(STATE, "Session active").await?;
     stack.wait_for_text("#dropzone-hint", "PNG").await?;
+    // The prerendered page was taken over, not replaced, under the policy.
+    let hydrated = stack
+        .browser
+        .execute(
+            "return performance.getEntriesByName('hydrated').length",
+            vec![],
+        )
+        .await?;
+    assert_eq!(hydrated, serde_json::json!(1));
     stack.quiet_period().await;
     let first = stack.hooks.counters().await?;
     println!("nginx, first visit: {first}");
@@ -146,5 +155,98 @@ async fn nginx_and_the_reference_server_send_the_same_cache_and_security_headers
         let (status, _) = get(&url).await?;
         assert_eq!(status, http::StatusCode::NOT_FOUND, "{url}");
     }
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_nginx_with_host_only_cookies_each_load_resumes_the_same_session() -> Result<()> {
+    let stack = Stack::start(behind_nginx(StaticSite {
+        api_host: "api.trustyconvert.test",
+        cookie_domain: None,
+    }))
+    .await?;
+    stack.open_app("/").await?;
+    stack.wait_for_text(STATE, "Session active").await?;
+    stack.hooks.reset().await?;
+    // The CSRF cookie is the API host's alone: the page cannot read it, so a reload asks the
+    // API, which resumes the session the (same-site) session cookie names.
+    stack.browser.refresh().await?;
+    stack.wait_for_text(STATE, "Session active").await?;
+    stack.wait_for_text("#dropzone-hint", "PNG").await?;
+    let inputs = tempfile::tempdir()?;
+    convert_png_to_jpeg(&stack, inputs.path(), 0).await?;
+    let counters = stack.hooks.counters().await?;
+    println!("nginx, host-only cookies, reload and convert: {counters}");
+    assert_eq!(counters.requests("GET /api/session/init"), 1);
+    assert_eq!(counters.number("sessions_created"), 0);
+    assert_no_app_errors(&stack).await?;
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_nginx_a_wasm_that_does_not_load_says_the_app_could_not_start() -> Result<()> {
+    let stack = Stack::start(behind_nginx(StaticSite {
+        api_host: "api.trustyconvert.test",
+        cookie_domain: Some("trustyconvert.test"),
+    }))
+    .await?;
+    let site = stack
+        .static_host
+        .as_ref()
+        .map(|host| host.site())
+        .ok_or("no static host")?;
+    for entry in std::fs::read_dir(site.join("assets"))?.filter_map(|entry| entry.ok()) {
+        if entry.file_name().to_string_lossy().contains("_bg.wasm") {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    stack.browser.goto(&stack.url("/")).await?;
+    // The fallback is in the external boot script, which the strict policy allows.
+    stack
+        .wait_for_text("#boot-failed", "could not start")
+        .await?;
+    let counters = stack.hooks.counters().await?;
+    assert_eq!(counters.api_requests(), 0, "no app, no API calls");
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_api_on_another_site_the_person_is_told_why_and_nothing_loops() -> Result<()> {
+    let stack = Stack::start(behind_nginx(StaticSite {
+        api_host: "api.othersite.test",
+        cookie_domain: None,
+    }))
+    .await?;
+    stack.open_app("/").await?;
+    stack.wait_for_text("#dropzone-hint", "PNG").await?;
+    let inputs = tempfile::tempdir()?;
+    choose_png(&stack, inputs.path(), "photo.png", (48, 32)).await?;
+    stack.click("[data-testid=convert]").await?;
+    wait_for_state(&stack, "failed").await?;
+    let message = stack.text("[data-testid=failure-message]").await?;
+    assert!(message.contains("same site"), "{message}");
+    stack.wait_for_text(STATE, "No session").await?;
+    let after_action = stack.hooks.counters().await?;
+    println!("another site, load and one conversion: {after_action}");
+    assert!(
+        after_action.number("sessions_created") <= 1,
+        "{after_action}"
+    );
+
+    // Left alone, the app sends nothing more.
+    tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+    let later = stack.hooks.counters().await?;
+    assert_eq!(later.api_requests(), after_action.api_requests(), "{later}");
+
+    // The person's next try: at most one session and four requests more, the same answer.
+    stack.click("[data-testid=retry]").await?;
+    wait_for_state(&stack, "failed").await?;
+    let retried = stack.hooks.counters().await?;
+    println!("another site, one retry: {retried}");
+    assert!(retried.number("sessions_created") <= after_action.number("sessions_created") + 1);
+    assert!(
+        retried.api_requests() <= later.api_requests() + 4,
+        "{retried}"
+    );
     stack.stop().await
 }
