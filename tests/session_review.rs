@@ -402,3 +402,65 @@ async fn a_session_from_the_cookie_is_not_called_active_until_an_answer_proves_i
     root.remove();
     clear_csrf_cookie();
 }
+
+#[wasm_bindgen_test]
+async fn a_close_that_needs_the_init_in_flight_does_not_wait_for_itself() {
+    clear_csrf_cookie();
+    let inits = Rc::new(Cell::new(0));
+    let counted = inits.clone();
+    let server = ScriptedServer::new(move |request| {
+        if request.url.ends_with("/session/init") {
+            counted.set(counted.get() + 1);
+            let token = format!("token-{}", counted.get());
+            set_csrf_cookie(&token);
+            init_ok(&format!("s-{}", counted.get()), &token)
+        } else if request.url.ends_with("/session/close") {
+            if has_header(request, "token-2") {
+                json(200, json!({"success": true, "data": {"message": "closed"}}))
+            } else {
+                json(
+                    403,
+                    json!({"success": false, "error": {"type": "CSRFValidationError", "message": "stale"}}),
+                )
+            }
+        } else if has_header(request, "token-2") {
+            ok_answer()
+        } else {
+            session_gone()
+        }
+    });
+    let mounted = mount(&server).await;
+    mounted
+        .wait_for_phase(|phase| *phase == SessionPhase::Ready)
+        .await;
+    // A 401 starts a recovery init, whose answer is held back...
+    let gate = server.hold("/session/init");
+    let converted = Rc::new(RefCell::new(None));
+    let (api, slot) = (mounted.api(), converted.clone());
+    spawn_local(async move {
+        let job = JobId::parse(JOB).expect("a job id");
+        *slot.borrow_mut() = Some(endpoints::convert(&api, &job, "jpg", None).await.map(drop));
+    });
+    wait_until(|| server.count("/api/session/init") == 2).await;
+    // ... while the close, sent with the stale token, needs the current one from that init.
+    let closed = Rc::new(RefCell::new(None));
+    let (session, slot) = (mounted.session(), closed.clone());
+    spawn_local(async move {
+        *slot.borrow_mut() = Some(session.close_session().await);
+    });
+    wait_until(|| server.count("/api/session/close") == 1).await;
+    gate.open();
+
+    wait_until(|| closed.borrow().is_some()).await;
+    assert!(matches!(closed.borrow_mut().take(), Some(Ok(()))));
+    assert_eq!(
+        server.count("/api/session/init"),
+        2,
+        "the close joined the init"
+    );
+    wait_until(|| converted.borrow().is_some()).await;
+    assert_eq!(
+        mounted.session().manager.store().phase,
+        SessionPhase::Closed
+    );
+}

@@ -42,6 +42,9 @@ pub(super) struct Inner {
     pub(super) consecutive_init_failures: Cell<u32>,
     /// The server's `Retry-After` on a refused init, as an instant (ms since the epoch).
     pub(super) init_not_before_ms: Cell<Option<f64>>,
+    /// The close in flight waits for the init in flight (it joined it to learn the current
+    /// token): that init must not wait for the close.
+    pub(super) close_waits_for_init: Cell<bool>,
     /// `POST /session/close` in flight: requests that need a recovery wait for its outcome.
     pub(super) close_flight: RefCell<Option<Flight>>,
     /// Open while the provider is mounted: tells other tabs of a close, hears theirs.
@@ -69,6 +72,7 @@ impl SessionManager {
                 flight_reason: Cell::new(InitReason::NoToken),
                 consecutive_init_failures: Cell::new(0),
                 init_not_before_ms: Cell::new(None),
+                close_waits_for_init: Cell::new(false),
                 close_flight: RefCell::new(None),
                 tabs: RefCell::new(None),
             }),
@@ -171,10 +175,17 @@ impl SessionManager {
         flight.await
     }
 
+    /// The close's own recovery: the init it starts or joins goes on while the close waits.
+    pub(super) async fn init_session_for_close(&self, reason: InitReason) -> Result<(), ApiError> {
+        self.inner.close_waits_for_init.set(true);
+        self.init_session(reason).await
+    }
+
     async fn run_init(self) -> Result<(), ApiError> {
         let result = self.init_once().await;
         // Later callers start a fresh flight (and see the backoff if this one failed).
         self.inner.init_flight.borrow_mut().take();
+        self.inner.close_waits_for_init.set(false);
         result
     }
 
@@ -196,26 +207,34 @@ impl SessionManager {
         // `GET /session/init` resumes the session the cookie names, or creates one.
         let mut request = ApiRequest::get("/session/init");
         request.rule = SessionRule::Init;
-        match client::send(self, request).await {
-            Ok(success) => {
-                // ... or while it was answered: then its session is not taken.
-                let reason = self.init_still_due().await?;
+        let success = match client::send(self, request).await {
+            Ok(success) => success,
+            Err(error) => return Err(self.init_failed(error)),
+        };
+        // ... or while it was answered: then its session is not taken (nor counted a failure).
+        let reason = self.init_still_due().await?;
+        match self.apply_init(reason, &success) {
+            Ok(()) => {
                 self.inner.consecutive_init_failures.set(0);
                 self.inner.init_not_before_ms.set(None);
-                self.apply_init(reason, &success)
+                Ok(())
             }
-            Err(error) => {
-                log::debug!("session: init failed: {error}");
-                let asked = error
-                    .retry_after_secs()
-                    .map(|secs| browser::clock::now_ms() + f64::from(secs) * 1000.0);
-                self.inner.init_not_before_ms.set(asked);
-                let failures = self.inner.consecutive_init_failures.get().saturating_add(1);
-                self.inner.consecutive_init_failures.set(failures);
-                self.apply(Change::InitFailed(error.user_message()));
-                Err(error)
-            }
+            Err(error) => Err(self.init_failed(error)),
         }
+    }
+
+    /// Records a failed init: the backoff grows (never shorter than the server asked), and
+    /// the session shows why it failed.
+    fn init_failed(&self, error: ApiError) -> ApiError {
+        log::debug!("session: init failed: {error}");
+        let asked = error
+            .retry_after_secs()
+            .map(|secs| browser::clock::now_ms() + f64::from(secs) * 1000.0);
+        self.inner.init_not_before_ms.set(asked);
+        let failures = self.inner.consecutive_init_failures.get().saturating_add(1);
+        self.inner.consecutive_init_failures.set(failures);
+        self.apply(Change::InitFailed(error.user_message()));
+        error
     }
 
     /// The policy's word on the init in flight now: its (joined) reason when it may go on,
@@ -225,6 +244,7 @@ impl SessionManager {
         loop {
             let event = SessionEvent::InitDue {
                 reason: self.inner.flight_reason.get(),
+                close_waits: self.inner.close_waits_for_init.get(),
             };
             match self.decide_now(&event, CookieRead::Absent) {
                 Action::InitSession { reason } => return Ok(reason),

@@ -79,6 +79,9 @@ impl SessionSide for SessionManager {
             log::debug!("session: {} → {}", event.name(), describe(&action));
             return match action {
                 Action::RetryWith { .. } => Ok(()),
+                Action::InitSession { reason } if request.rule == SessionRule::Close => {
+                    self.init_session_for_close(reason).await
+                }
                 Action::InitSession { reason } => self.init_session(reason).await,
                 Action::WaitForClose => {
                     self.wait_for_close().await;

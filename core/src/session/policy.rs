@@ -35,8 +35,12 @@ pub enum SessionEvent {
     /// The user closed the session (`POST /session/close` answered, or the user asked to forget).
     UserClosedSession,
     /// The init flight is about to send `GET /session/init` (after its backoff), or to apply
-    /// its answer; `reason` is the flight's, joined by every caller's.
-    InitDue { reason: InitReason },
+    /// its answer; `reason` is the flight's, joined by every caller's. `close_waits`: the close
+    /// in flight itself waits for this init (its stale token needs the current one).
+    InitDue {
+        reason: InitReason,
+        close_waits: bool,
+    },
 }
 
 impl SessionEvent {
@@ -316,20 +320,18 @@ pub fn decide(event: &SessionEvent, state: &SessionSnapshot) -> Decision {
             }
             decision(Action::EndSession, rejected, true)
         }
-        // While a close is in flight every other recovery waits for it, so a CSRF recovery can
-        // only be the close's own (to learn the current token): it goes on; the rest wait.
-        SessionEvent::InitDue { reason }
-            if state.closing && *reason != InitReason::CsrfRecovery =>
-        {
-            decision(Action::WaitForClose, rejected, false)
-        }
+        // While a close is in flight an init waits for its outcome, unless the close itself
+        // waits for the init (then waiting would be a deadlock).
+        SessionEvent::InitDue {
+            close_waits: false, ..
+        } if state.closing => decision(Action::WaitForClose, rejected, false),
         // Only the person's own action starts a session after a close.
-        SessionEvent::InitDue { reason }
+        SessionEvent::InitDue { reason, .. }
             if waits_for_user(state) && *reason != InitReason::UserStarted =>
         {
             decision(Action::WaitForUser, rejected, false)
         }
-        SessionEvent::InitDue { reason } => {
+        SessionEvent::InitDue { reason, .. } => {
             decision(Action::InitSession { reason: *reason }, rejected, false)
         }
     }

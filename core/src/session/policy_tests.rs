@@ -54,7 +54,10 @@ fn refused() -> SessionSnapshot {
 }
 
 fn init_due(reason: InitReason) -> SessionEvent {
-    SessionEvent::InitDue { reason }
+    SessionEvent::InitDue {
+        reason,
+        close_waits: false,
+    }
 }
 
 fn retry(v: &str, source: TokenSource) -> Action {
@@ -496,10 +499,20 @@ fn cases() -> Vec<Case> {
             expect: Action::WaitForClose,
         },
         Case {
-            name: "init due while closing, the close's CSRF recovery -> send it".into(),
+            name: "init due while closing, another request's CSRF recovery -> wait".into(),
             event: init_due(InitReason::CsrfRecovery),
             state: closing(state()),
-            expect: init(InitReason::CsrfRecovery),
+            expect: Action::WaitForClose,
+        },
+        Case {
+            // Whatever reason the flight has (the close may have joined a 401's recovery).
+            name: "init due while closing, the close waits for it -> send it".into(),
+            event: SessionEvent::InitDue {
+                reason: InitReason::SessionExpired,
+                close_waits: true,
+            },
+            state: closing(state()),
+            expect: init(InitReason::SessionExpired),
         },
         Case {
             name: "init due after a close, not the user's -> wait for the user".into(),
