@@ -411,9 +411,14 @@ async fn a_close_that_needs_the_init_in_flight_does_not_wait_for_itself() {
     let server = ScriptedServer::new(move |request| {
         if request.url.ends_with("/session/init") {
             counted.set(counted.get() + 1);
+            // No readable cookie (host-only): the close cannot learn the new token from it.
             let token = format!("token-{}", counted.get());
-            set_csrf_cookie(&token);
             init_ok(&format!("s-{}", counted.get()), &token)
+        } else if request.url.contains("/job_status") {
+            json(
+                200,
+                json!({"success": true, "data": {"job_id": JOB, "status": "processing"}}),
+            )
         } else if request.url.ends_with("/session/close") {
             if has_header(request, "token-2") {
                 json(200, json!({"success": true, "data": {"message": "closed"}}))
@@ -433,6 +438,10 @@ async fn a_close_that_needs_the_init_in_flight_does_not_wait_for_itself() {
     mounted
         .wait_for_phase(|phase| *phase == SessionPhase::Ready)
         .await;
+    let job = JobId::parse(JOB).expect("a job id");
+    endpoints::job_status(&mounted.api(), &job)
+        .await
+        .expect("the session is proven");
     // A 401 starts a recovery init, whose answer is held back...
     let gate = server.hold("/session/init");
     let converted = Rc::new(RefCell::new(None));
