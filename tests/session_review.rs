@@ -85,35 +85,54 @@ fn has_header(request: &trustyconvert_web::transport::WireRequest, value: &str) 
     header_of(request).as_deref() == Some(value)
 }
 
-#[wasm_bindgen_test]
-async fn a_session_ending_during_a_large_upload_is_renewed_first_and_the_upload_sent_once() {
-    clear_csrf_cookie();
-    let inits = Rc::new(Cell::new(0));
-    let counted = inits.clone();
-    let server = ScriptedServer::with_failures(move |request| {
+/// A server whose clock runs two hours ahead of the browser's (so the browser's clock alone
+/// would misjudge every session), with sessions as the real one has them: an init resumes the
+/// live session unchanged (same token, same end) and creates a new one once it has ended; the
+/// first session lasts `first_ms`, later ones a day. An upload sent with an ended session's
+/// token is reset while its body streams, as a browser sees a 401 sent mid-upload.
+fn server_with_expiring_sessions(first_ms: f64) -> Rc<ScriptedServer> {
+    // (number, ends at on the server's clock)
+    let session = Rc::new(Cell::new((0u32, 0.0f64)));
+    let live = move |session: &Cell<(u32, f64)>| {
+        let (number, ends) = session.get();
+        (number > 0 && js_sys::Date::now() + TWO_HOURS_MS < ends).then_some(number)
+    };
+    ScriptedServer::with_failures(move |request| {
         if request.url.ends_with("/session/init") {
-            counted.set(counted.get() + 1);
-            // The first session ends 30 s from now on the server's clock, which runs two
-            // hours ahead of the browser's: by the browser's clock alone it would look fresh.
-            Ok(match counted.get() {
-                1 => init_on_server_clock("s-1", "token-1", TWO_HOURS_MS, 30_000.0),
-                _ => init_on_server_clock("s-2", "token-2", TWO_HOURS_MS, 86_400_000.0),
-            })
+            let number = live(&session).unwrap_or_else(|| {
+                let number = session.get().0 + 1;
+                let lasts = if number == 1 { first_ms } else { 86_400_000.0 };
+                session.set((number, js_sys::Date::now() + TWO_HOURS_MS + lasts));
+                number
+            });
+            let lasts = session.get().1 - (js_sys::Date::now() + TWO_HOURS_MS);
+            Ok(init_on_server_clock(
+                &format!("s-{number}"),
+                &format!("token-{number}"),
+                TWO_HOURS_MS,
+                lasts,
+            ))
         } else if request.url.ends_with("/upload") {
-            // The server refuses the ended session while the body streams: a reset.
-            if has_header(request, "token-2") {
-                Ok(ok_answer())
-            } else {
-                Err(WireFailure::Network)
+            match live(&session) {
+                Some(number) if has_header(request, &format!("token-{number}")) => Ok(ok_answer()),
+                _ => Err(WireFailure::Network),
             }
         } else {
             Ok(json(500, json!({})))
         }
-    });
+    })
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_session_is_renewed_before_a_large_upload_which_is_sent_once() {
+    clear_csrf_cookie();
+    let server = server_with_expiring_sessions(1_000.0);
     let mounted = mount(&server).await;
     mounted
         .wait_for_phase(|phase| *phase == SessionPhase::Ready)
         .await;
+    // The session ends; nothing has told the tab so.
+    gloo::timers::future::sleep(std::time::Duration::from_millis(1_500)).await;
 
     upload(&mounted, 5 * 1024 * 1024)
         .await
@@ -124,7 +143,29 @@ async fn a_session_ending_during_a_large_upload_is_renewed_first_and_the_upload_
         1,
         "sent once, on the new session"
     );
-    mounted.unmount();
+}
+
+#[wasm_bindgen_test]
+async fn a_reset_after_the_sessions_end_is_checked_and_the_upload_sent_again() {
+    clear_csrf_cookie();
+    let server = server_with_expiring_sessions(1_000.0);
+    let mounted = mount(&server).await;
+    mounted
+        .wait_for_phase(|phase| *phase == SessionPhase::Ready)
+        .await;
+    gloo::timers::future::sleep(std::time::Duration::from_millis(1_500)).await;
+
+    // Below the size that checks freshness first, yet still reset by the 401 while its body
+    // streams: the session is known to have ended, so one init checks before giving up.
+    upload(&mounted, 512 * 1024)
+        .await
+        .expect("no 'could not reach the server'");
+    assert_eq!(server.count("/api/session/init"), 2);
+    assert_eq!(
+        server.count("/api/upload"),
+        2,
+        "sent again on the new session"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -297,7 +297,8 @@ impl SessionManager {
     /// Runs the policy on `event` (with `cookie` as just read) and applies its decision.
     pub(super) fn decide_now(&self, event: &SessionEvent, cookie: CookieRead) -> Action {
         let closing = self.inner.close_flight.borrow().is_some();
-        let decision = decide(event, &self.store().snapshot(cookie, closing));
+        let now = browser::clock::now_ms() as i64;
+        let decision = decide(event, &self.store().snapshot(cookie, closing, now));
         let action = decision.action.clone();
         self.apply(Change::Decided(decision));
         action

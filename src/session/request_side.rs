@@ -97,11 +97,16 @@ impl SessionSide for SessionManager {
         }
     }
 
-    /// A mutating request met a transport error. On a session never confirmed, the failure
-    /// may be its 401 seen as a reset: one init checks it. True when the init brought another
-    /// token (send once more), false when the session was fine (the failure is real).
+    /// A mutating request met a transport error. On a session never confirmed, or one whose
+    /// known end has passed meanwhile (a live session is resumed, not renewed, by an init, so
+    /// it may end during a long upload), the failure may be its 401 seen as a reset: one init
+    /// checks it. True when the init brought another token (send once more), false when the
+    /// session was fine (the failure is real).
     async fn after_transport_error(&self, sent: Option<&CsrfToken>, phase: &SessionPhase) -> bool {
-        if *phase != SessionPhase::Unverified {
+        let ended = self
+            .store()
+            .has_ended(crate::browser::clock::now_ms() as i64);
+        if *phase != SessionPhase::Unverified && !ended {
             return false;
         }
         log::debug!("session: checking an unconfirmed session after a transport error");

@@ -130,6 +130,8 @@ pub struct SessionSnapshot {
     /// The browser does not keep the API's cookies: nothing starts a session until the person
     /// acts (each attempt would only leave an unused session on the server).
     pub cookies_refused: bool,
+    /// The session's `expires_at` has passed (on the tab's clock): a 401 is its expiry.
+    pub session_ended: bool,
     pub epoch: SessionEpoch,
 }
 
@@ -423,7 +425,8 @@ fn recover_session(
     // sibling host), a 401 to the very token the init just gave means its cookie never came
     // back; another init would only leave another unused session.
     let cookie_unseen = state.cookie == CookieRead::Absent;
-    if cookie_unseen && sent.is_some() && sent == state.unproven_init_token.as_ref() {
+    let unproven = sent.is_some() && sent == state.unproven_init_token.as_ref();
+    if cookie_unseen && unproven && !state.session_ended {
         return Action::GiveUp(GiveUpReason::CookiesRefused);
     }
     if request.epoch < state.epoch {

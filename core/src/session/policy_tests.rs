@@ -441,6 +441,17 @@ fn cases() -> Vec<Case> {
             expect: Action::GiveUp(GiveUpReason::CookiesRefused),
         },
         Case {
+            // Its known end has passed: an expiry, whatever the cookie.
+            name: "session error with the unproven init's token after its end -> recover".into(),
+            event: session_error(Some("fresh")),
+            state: SessionSnapshot {
+                unproven_init_token: Some(t("fresh")),
+                session_ended: true,
+                ..with_store("fresh")
+            },
+            expect: init(InitReason::SessionExpired),
+        },
+        Case {
             // The page reads the init's cookie: the browser keeps cookies; the session ended.
             name: "session error with the unproven init's token, its cookie seen -> recover".into(),
             event: session_error(Some("fresh")),

@@ -100,8 +100,9 @@ pub enum Change {
 }
 
 impl SessionState {
-    /// What the policy sees: this state, a fresh cookie read, and whether a close is in flight.
-    pub fn snapshot(&self, cookie: CookieRead, closing: bool) -> SessionSnapshot {
+    /// What the policy sees: this state, a fresh cookie read, whether a close is in flight,
+    /// and the time now (ms since the Unix epoch, the tab's clock).
+    pub fn snapshot(&self, cookie: CookieRead, closing: bool, now_ms: i64) -> SessionSnapshot {
         SessionSnapshot {
             store_token: self.token.clone(),
             cookie,
@@ -111,8 +112,14 @@ impl SessionState {
             closing,
             unproven_init_token: self.unproven_init_token.clone(),
             cookies_refused: self.cookies_refused,
+            session_ended: self.has_ended(now_ms),
             epoch: self.epoch,
         }
+    }
+
+    /// Whether the session's known end has passed at `now_ms`.
+    pub fn has_ended(&self, now_ms: i64) -> bool {
+        self.expires_at_ms.is_some_and(|end| end <= now_ms)
     }
 
     pub fn apply(&mut self, change: Change) {

@@ -20,7 +20,10 @@ fn ready(token: &str, session: &str) -> SessionState {
 
 /// Runs `event` through the policy on `state` with this cookie, and applies the decision.
 fn decide_and_apply(state: &mut SessionState, event: SessionEvent, cookie: &str) -> Action {
-    let decision = decide(&event, &state.snapshot(CookieRead::One(t(cookie)), false));
+    let decision = decide(
+        &event,
+        &state.snapshot(CookieRead::One(t(cookie)), false, 0),
+    );
     let action = decision.action.clone();
     state.apply(Change::Decided(decision));
     action
