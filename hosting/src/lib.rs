@@ -33,8 +33,24 @@ pub fn api_origin(api_base: &str) -> Result<Option<String>, String> {
         return Err(refuse());
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
-    if authority.is_empty() || !authority.chars().all(plain) {
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') && host.contains(':') => (authority, None),
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && (host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+            || (host.starts_with('[')
+                && host.ends_with(']')
+                && host[1..host.len() - 1]
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':')));
+    let port_ok = port.is_none_or(|port| {
+        !port.is_empty() && port.len() <= 5 && port.chars().all(|c| c.is_ascii_digit())
+    });
+    if !host_ok || !port_ok {
         return Err(refuse());
     }
     Ok(Some(format!(
@@ -89,12 +105,13 @@ pub fn netlify_headers(api_origin: Option<&str>, pages: &[&str]) -> String {
     out
 }
 
-/// `_redirects`: a missing hashed asset is a 404 (never the app's HTML read as JavaScript or
-/// wasm); every other path is the app, which routes on the client.
+/// `_redirects` in Netlify's form: a missing hashed asset is a 404 (never the app's HTML read
+/// as JavaScript or wasm); every other path is the app, which routes on the client. Cloudflare
+/// Pages ignores both rules and serves its own SPA fallback (the site has no `404.html`).
 pub fn netlify_redirects() -> String {
     format!(
         "# Written by `cargo xtask deploy`; the first matching rule wins.\n\
-         /{ASSETS_DIR}/*  /404.html  404\n\
+         /{ASSETS_DIR}/*  /{ASSETS_DIR}/not-found  404\n\
          /*  /index.html  200\n"
     )
 }
@@ -149,11 +166,22 @@ http {{
 
     server {{
         listen {listen};
-        root {root};
+        root \"{root}\";
 
         location /{ASSETS_DIR}/ {{
-{security}            add_header Cache-Control \"{ASSET_CACHE_CONTROL}\" always;
-            try_files $uri =404;
+{security}            add_header Cache-Control \"{ASSET_CACHE_CONTROL}\";
+            try_files $uri @missing_asset;
+        }}
+
+        # Another build's asset: a 404 that no cache keeps, so a deploy that adds it is seen.
+        location @missing_asset {{
+{security}            add_header Cache-Control \"{PAGE_CACHE_CONTROL}\" always;
+            return 404;
+        }}
+
+        # The static hosts' files are for the hosts, not for visitors.
+        location ~ ^/_(headers|redirects)$ {{
+{security}            return 404;
         }}
 
         location / {{

@@ -11,6 +11,10 @@ fn the_api_origin_comes_from_an_absolute_base_and_a_path_means_the_same_origin()
         api_origin("http://api.trustyconvert.test:8123/api"),
         Ok(Some("http://api.trustyconvert.test:8123".to_owned()))
     );
+    assert_eq!(
+        api_origin("http://[::1]:8000/api"),
+        Ok(Some("http://[::1]:8000".to_owned()))
+    );
     for refused in [
         "//api.example.com/api",
         "ftp://api.example.com",
@@ -18,6 +22,10 @@ fn the_api_origin_comes_from_an_absolute_base_and_a_path_means_the_same_origin()
         "https://api.example.com; script-src *",
         "https://api.example.com\"/api",
         "api.example.com/api",
+        "https://:",
+        "https://a:b:c",
+        "https://host:",
+        "https://host:123456",
     ] {
         assert!(api_origin(refused).is_err(), "{refused}");
     }
@@ -65,14 +73,17 @@ fn nginx_repeats_the_security_headers_in_every_location_and_keeps_its_files_unde
         "127.0.0.1:8080",
         Some("https://api.example.com"),
     );
-    assert_eq!(
-        conf.matches("add_header Content-Security-Policy").count(),
-        2
-    );
-    assert_eq!(conf.matches("always;").count(), 2 * 5);
-    assert!(conf.contains("root /srv/site;"));
+    // Every location: the found assets, a missing asset, the hosts' files, the pages.
+    let policies = conf.matches("add_header Content-Security-Policy").count();
+    assert_eq!(policies, 4);
+    // Security headers on every answer, errors too; the year-long cache only on found assets.
+    assert_eq!(conf.matches("always;").count(), 4 * 4 + 2);
+    assert!(conf.contains(&format!(
+        "add_header Cache-Control \"{ASSET_CACHE_CONTROL}\";"
+    )));
+    assert!(conf.contains("root \"/srv/site\";"));
     assert!(conf.contains("listen 127.0.0.1:8080;"));
-    assert!(conf.contains("try_files $uri =404;"));
+    assert!(conf.contains("try_files $uri @missing_asset;"));
     assert!(conf.contains("application/wasm wasm;"));
     assert!(conf.contains("master_process off;"));
     for line in conf.lines().filter(|line| line.contains("_path ")) {

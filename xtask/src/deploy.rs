@@ -1,6 +1,6 @@
 //! `cargo xtask deploy --api-base URL [--out DIR] [--listen ADDR]`: the built `dist/` made
 //! ready for a static host that talks to the API at URL, without rebuilding it. Writes
-//! `DIR/site/` (the site, its pages pointing at the API, `_headers`, `_redirects`, `404.html`)
+//! `DIR/site/` (the site, its pages pointing at the API, `_headers`, `_redirects`)
 //! and `DIR/nginx.conf` beside it (never served). Headers come from `trustyconvert_hosting`, the
 //! generator the reference server uses too.
 
@@ -15,10 +15,6 @@ const USAGE: &str =
 
 /// The name of the `<meta>` the app reads its API base from.
 const API_BASE_META: &str = "trustyconvert:api-base";
-
-const NOT_FOUND_PAGE: &str = "<!doctype html><html lang=en><meta charset=utf-8>\
-<title>Not found: TrustyConvert</title><p>This file is not part of TrustyConvert. \
-<a href=/>Convert a file</a></p>\n";
 
 struct Options {
     api_base: String,
@@ -51,7 +47,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         &hosting::netlify_headers(origin.as_deref(), &page_refs),
     )?;
     write(&site.join("_redirects"), &hosting::netlify_redirects())?;
-    write(&site.join("404.html"), NOT_FOUND_PAGE)?;
     let site_abs = std::path::absolute(&site)
         .map_err(|error| format!("cannot resolve {}: {error}", site.display()))?;
     let conf = options.out.join("nginx.conf");
