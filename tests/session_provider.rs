@@ -226,8 +226,8 @@ async fn an_init_that_keeps_failing_fails_once_for_every_caller_and_backs_off() 
     }
     assert_eq!(server.count("/api/session/init"), at_load + 3, "one flight");
 
-    // Callers that try again at once, for four seconds: the shared backoff (250 ms after one
-    // failure, doubling) spaces the flights; without it they would follow each other.
+    // Callers that try again at once, for four seconds: the shared backoff (250-500 ms after
+    // two failures, doubling) spaces the flights; without it they would follow each other.
     let until = js_sys::Date::now() + 4000.0;
     let callers = (0..5).map(|_| {
         let session = session.clone();
@@ -244,8 +244,10 @@ async fn an_init_that_keeps_failing_fails_once_for_every_caller_and_backs_off() 
     let failures = futures::future::join_all(callers).await;
     let flights = (server.count("/api/session/init") - at_load - 3) / 3;
     assert!(flights <= 3, "{flights} flights in 4 s");
+    // Each caller learned of the failures of the flights it waited for, once each (at the
+    // deadline some may have stopped a flight earlier than others).
     assert!(
-        failures.iter().all(|count| *count == failures[0]),
-        "each caller saw each flight fail once: {failures:?}"
+        failures.iter().all(|count| (1..=flights).contains(count)),
+        "{failures:?} over {flights} flights"
     );
 }

@@ -34,7 +34,7 @@ pub fn api_origin(api_base: &str) -> Result<Option<String>, String> {
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(']') && host.contains(':') => (authority, None),
+        Some((host, _)) if !host.ends_with(']') && host.contains(':') => (authority, None),
         Some((host, port)) => (host, Some(port)),
         None => (authority, None),
     };
