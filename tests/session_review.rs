@@ -153,7 +153,9 @@ async fn a_reset_after_the_sessions_end_is_checked_and_the_upload_sent_again() {
     mounted
         .wait_for_phase(|phase| *phase == SessionPhase::Ready)
         .await;
-    gloo::timers::future::sleep(std::time::Duration::from_millis(1_500)).await;
+    // Past the end by more than the `Date` header's one-second precision, through which the
+    // tab knows when the session ends.
+    gloo::timers::future::sleep(std::time::Duration::from_millis(2_500)).await;
 
     // Below the size that checks freshness first, yet still reset by the 401 while its body
     // streams: the session is known to have ended, so one init checks before giving up.

@@ -16,15 +16,19 @@ const USAGE: &str =
 /// The name of the `<meta>` the app reads its API base from.
 const API_BASE_META: &str = "trustyconvert:api-base";
 
-struct Options {
-    api_base: String,
-    dist: PathBuf,
-    out: PathBuf,
-    listen: String,
+pub struct Options {
+    pub api_base: String,
+    pub dist: PathBuf,
+    pub out: PathBuf,
+    pub listen: String,
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let options = parse(args)?;
+    deploy(&parse(args)?).map(drop)
+}
+
+/// Writes the deploy output; returns the site folder.
+pub fn deploy(options: &Options) -> Result<PathBuf, String> {
     let origin = hosting::api_origin(&options.api_base)?;
     let dist = &options.dist;
     if !dist.join("index.html").is_file() {
@@ -63,7 +67,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "Content-Security-Policy: {}",
         hosting::content_security_policy(origin.as_deref())
     );
-    Ok(())
+    Ok(site)
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {

@@ -1,10 +1,17 @@
-//! `cargo xtask dev`: the release app served by the reference server on 127.0.0.1.
+//! `cargo xtask dev`: the release app, through the deploy step, served by the reference server
+//! on 127.0.0.1 (which sends the headers the deploy step writes for static hosts).
 
-use crate::{dist, run};
+use crate::{deploy, dist, run, workspace};
 
 pub fn run(server_args: &[String]) -> Result<(), String> {
-    let dist = dist::build_release()?;
-    let dist = dist.to_string_lossy().into_owned();
+    let built = dist::build_release()?;
+    let site = deploy::deploy(&deploy::Options {
+        api_base: "/api".to_owned(),
+        dist: built,
+        out: workspace::target_dir().join("dev-deploy"),
+        listen: "127.0.0.1:8080".to_owned(),
+    })?;
+    let dist = site.to_string_lossy().into_owned();
     let server_args: Vec<&str> = server_args
         .iter()
         .map(String::as_str)
