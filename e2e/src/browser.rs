@@ -3,7 +3,6 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
@@ -23,7 +22,7 @@ impl Chromedriver {
         let binary = std::env::var_os("CHROMEDRIVER")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
-        let port = free_port()?;
+        let port = crate::ports::free_port()?;
         let child = Command::new(&binary)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
@@ -48,16 +47,7 @@ impl Chromedriver {
     }
 
     async fn wait_until_ready(&self) -> Result<()> {
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
-                .await
-                .is_ok()
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Err(format!("chromedriver did not listen on port {}", self.port).into())
+        crate::ports::wait_until_listening(self.port, "chromedriver").await
     }
 }
 
@@ -173,10 +163,4 @@ impl WebDriverCompatibleCommand for SessionPost {
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(self.body.to_string()))
     }
-}
-
-/// A port the OS says is free right now.
-pub fn free_port() -> Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
 }

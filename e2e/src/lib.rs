@@ -6,6 +6,7 @@ pub mod browser;
 pub mod console;
 pub mod flow;
 pub mod hooks;
+pub mod ports;
 pub mod screens;
 pub mod stack;
 pub mod static_host;

@@ -81,7 +81,7 @@ impl Stack {
         };
         let static_port = match options.static_site {
             Some(site) => {
-                let port = crate::static_host::free_port()?;
+                let port = crate::ports::free_port()?;
                 config.cors_origins = vec![format!("http://{APP_HOST}:{port}")];
                 config.cookie_domain = site.cookie_domain.map(str::to_owned);
                 Some(port)

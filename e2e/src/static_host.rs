@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use tempfile::TempDir;
 
@@ -57,21 +56,8 @@ impl Nginx {
             prefix,
             port,
         };
-        host.wait_until_listening().await?;
+        crate::ports::wait_until_listening(port, "nginx").await?;
         Ok(host)
-    }
-
-    async fn wait_until_listening(&self) -> Result<()> {
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
-                .await
-                .is_ok()
-            {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Err(format!("nginx never listened on port {}", self.port).into())
     }
 }
 
@@ -80,12 +66,6 @@ impl Drop for Nginx {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A port nothing listens on now (the OS picks it; nginx binds it a moment later).
-pub fn free_port() -> Result<u16> {
-    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
-    Ok(listener.local_addr()?.port())
 }
 
 /// The status and headers a plain GET of `url` gets back (no cookies, no compression asked).
