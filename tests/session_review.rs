@@ -81,10 +81,6 @@ async fn convert(mounted: &Mounted) -> Result<(), ApiError> {
         .map(drop)
 }
 
-fn has_header(request: &trustyconvert_web::transport::WireRequest, value: &str) -> bool {
-    header_of(request).as_deref() == Some(value)
-}
-
 /// A server whose clock runs two hours ahead of the browser's (so the browser's clock alone
 /// would misjudge every session), with sessions as the real one has them: an init resumes the
 /// live session unchanged (same token, same end) and creates a new one once it has ended; the

@@ -137,3 +137,8 @@ pub fn header_of(request: &trustyconvert_web::transport::WireRequest) -> Option<
         .find(|(name, _)| *name == "X-CSRF-Token")
         .map(|(_, value)| value.clone())
 }
+
+/// Whether a request carried exactly this `X-CSRF-Token`.
+pub fn has_header(request: &trustyconvert_web::transport::WireRequest, value: &str) -> bool {
+    header_of(request).as_deref() == Some(value)
+}
