@@ -11,6 +11,7 @@ pub mod api;
 pub mod backoff;
 pub mod conversion;
 pub mod decimal;
+pub mod i18n;
 pub mod ids;
 pub mod session;
 pub mod small_sort;
