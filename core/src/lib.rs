@@ -30,13 +30,13 @@ pub use conversion::formats::{
 };
 pub use conversion::job::{
     next as next_job_state, poll_interval_ms, JobEvent, JobFailure, JobPlan, JobState,
-    RemoteJobStatus, RemoteStatus, CONVERSION_TIMEOUT_MS,
+    MissingFeature, RemoteJobStatus, RemoteStatus, CONVERSION_TIMEOUT_MS,
 };
 pub use conversion::progress::{
     after_failure, converted_file_name, percent, target_label, upload_progress_text, AfterFailure,
     JobSession, MAX_SESSION_REDOS,
 };
-pub use conversion::validate::{human_size, validate_file, FileRejection, ValidatedFile};
+pub use conversion::validate::{validate_file, FileRejection, ValidatedFile};
 pub use ids::{CsrfToken, DownloadToken, JobId, SessionId};
 pub use session::cookie::{read_csrf_cookie, CookieRead};
 pub use session::policy::{

@@ -46,7 +46,9 @@ proptest! {
                 let _ = ok.csrf_token();
             }
             Err(err) => {
-                let _ = err.user_message();
+                for language in trustyconvert_core::i18n::LANGUAGES {
+                    let _ = err.user_message(language);
+                }
                 let _ = err.to_string();
             }
         }
@@ -71,7 +73,9 @@ proptest! {
             {"inputFormats": ["png"], "outputFormats": ["jpg"]}
         ])).unwrap();
         if let Err(rejection) = validate_file(&name, size, &catalog) {
-            let _ = rejection.user_message();
+            for language in trustyconvert_core::i18n::LANGUAGES {
+                let _ = rejection.user_message(language);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Tests of the envelope parser: every body variant of API.md, non-JSON bodies, status-only.
 
 use super::*;
+use crate::i18n::default_language as en;
 use serde_json::json;
 
 const JSON: Option<&str> = Some("application/json");
@@ -167,7 +168,7 @@ fn validation_types_keep_the_server_type() {
                 message: Some("nope".into())
             }
         );
-        assert_eq!(e.user_message(), "nope");
+        assert_eq!(e.user_message(en()), "nope");
     }
 }
 
@@ -288,7 +289,7 @@ fn retry_after_from_header_or_body() {
         }
     );
     assert_eq!(
-        e.user_message(),
+        e.user_message(en()),
         "Too many requests. Please wait 3 seconds and try again."
     );
     let body =
@@ -338,13 +339,13 @@ fn body_correlation_wins_over_header() {
 #[test]
 fn fastapi_style_detail_and_object_details() {
     let e = err(422, r#"{"detail":"field required"}"#);
-    assert_eq!(e.user_message(), "field required");
+    assert_eq!(e.user_message(en()), "field required");
     let e = err(
         400,
         r#"{"success":false,"error":{"type":"ValidationError","details":{"job_id":["must be a UUID"]}}}"#,
     );
     assert_eq!(e.field_issues[0].field.as_deref(), Some("job_id"));
-    assert_eq!(e.user_message(), "must be a UUID");
+    assert_eq!(e.user_message(en()), "must be a UUID");
 }
 
 #[test]
@@ -361,8 +362,8 @@ fn an_unreadable_answer_names_its_status() {
     let garbled = parse_response(200, JSON, None, None, b"{\"success\": tru").unwrap_err();
     assert_eq!(garbled.kind, ApiErrorKind::Decode);
     assert!(
-        garbled.user_message().contains("(HTTP 200)"),
+        garbled.user_message(en()).contains("(HTTP 200)"),
         "{}",
-        garbled.user_message()
+        garbled.user_message(en())
     );
 }

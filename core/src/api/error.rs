@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::i18n::{fill, Catalogue};
+
 /// What went wrong, as the client must react to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiErrorKind {
@@ -174,100 +176,73 @@ impl ApiError {
     }
 
     /// "Reference: c-…" for the UI to show beside the message, so support can find the logs.
-    pub fn reference(&self) -> Option<String> {
+    pub fn reference(&self, t: &Catalogue) -> Option<String> {
         self.correlation_id
             .as_ref()
-            .map(|id| format!("Reference: {id}"))
+            .map(|id| fill(t.toasts.reference, &[("id", id)]))
     }
 
-    /// What a person sees: what failed and what to do. Server messages are shown only for
-    /// validation errors, where they describe the user's own input.
-    pub fn user_message(&self) -> String {
+    /// What a person sees, in their language: what failed and what to do. Server messages are
+    /// shown (as the server sent them) only for validation errors, where they describe the
+    /// user's own input.
+    pub fn user_message(&self, t: &Catalogue) -> String {
+        let e = &t.errors;
+        let status = self.status.map(|status| status.to_string());
+        let with_status =
+            |template: &str, status: u16| fill(template, &[("status", &status.to_string())]);
         match &self.kind {
-            ApiErrorKind::Csrf => "Your session's security check failed and could not be renewed. \
-                 Please reload the page and try again."
-                .to_owned(),
-            ApiErrorKind::Session => "Your session expired and a new one could not be started. \
-                 Please reload the page and try again."
-                .to_owned(),
-            ApiErrorKind::Token => "This download link has expired or was already used. \
-                 Please start the download again."
-                .to_owned(),
-            ApiErrorKind::Forbidden => "The server refused this request. \
-                 Please reload the page and try again."
-                .to_owned(),
-            ApiErrorKind::NotFound => {
-                "The file or conversion no longer exists; it may have expired. \
-                 Please convert the file again."
-                    .to_owned()
-            }
-            ApiErrorKind::TooLarge => {
-                "The file is too large for the server. Please choose a smaller file.".to_owned()
-            }
-            ApiErrorKind::RateLimited { retry_after_secs } => {
-                format!("Too many requests. {}", wait_advice(*retry_after_secs))
-            }
-            ApiErrorKind::TaskLimit { retry_after_secs } => format!(
-                "Another conversion is still running in this session. {}",
-                wait_advice(*retry_after_secs)
+            ApiErrorKind::Csrf => e.csrf.to_owned(),
+            ApiErrorKind::Session => e.session.to_owned(),
+            ApiErrorKind::Token => e.token.to_owned(),
+            ApiErrorKind::Forbidden => e.forbidden.to_owned(),
+            ApiErrorKind::NotFound => e.not_found.to_owned(),
+            ApiErrorKind::TooLarge => e.too_large.to_owned(),
+            ApiErrorKind::RateLimited { retry_after_secs } => fill(
+                e.rate_limited,
+                &[("advice", &wait_advice(t, *retry_after_secs))],
+            ),
+            ApiErrorKind::TaskLimit { retry_after_secs } => fill(
+                e.task_limit,
+                &[("advice", &wait_advice(t, *retry_after_secs))],
             ),
             ApiErrorKind::Validation {
                 server_type,
                 message,
-            } => validation_message(server_type, message.as_deref(), &self.field_issues),
-            ApiErrorKind::Server { status } => {
-                format!("The server had a problem (error {status}). Please try again in a moment.")
-            }
-            ApiErrorKind::Unexpected { status } => {
-                format!("The server gave an unexpected answer (HTTP {status}). Please try again.")
-            }
-            ApiErrorKind::Network => {
-                "Could not reach the server. Please check your connection and try again.".to_owned()
-            }
-            ApiErrorKind::Redirected => "The server sent this request to another address, which \
-                 the app does not follow. Please reload the page or try again later."
-                .to_owned(),
-            ApiErrorKind::Timeout => {
-                "The server took too long to answer. Please try again.".to_owned()
-            }
-            ApiErrorKind::Offline => {
-                "You appear to be offline. Please reconnect and try again.".to_owned()
-            }
-            ApiErrorKind::Cancelled => "The request was cancelled.".to_owned(),
-            ApiErrorKind::SessionClosed => {
-                "Your session was closed and its files deleted. Convert a file to start a new one."
-                    .to_owned()
-            }
-            ApiErrorKind::CookiesRefused => "This browser does not keep the cookies of the \
-                 TrustyConvert server, so no session can start. The app and its server must be on \
-                 the same site, or the browser blocks their cookies (third-party cookies)."
-                .to_owned(),
-            ApiErrorKind::Decode => match self.status {
-                Some(status) => format!(
-                    "The server sent an answer that could not be read (HTTP {status}). \
-                     Please try again."
-                ),
-                None => {
-                    "The server sent an answer that could not be read. Please try again.".to_owned()
-                }
+            } => validation_message(t, server_type, message.as_deref(), &self.field_issues),
+            ApiErrorKind::Server { status } => with_status(e.server, *status),
+            ApiErrorKind::Unexpected { status } => with_status(e.unexpected, *status),
+            ApiErrorKind::Network => e.network.to_owned(),
+            ApiErrorKind::Redirected => e.redirected.to_owned(),
+            ApiErrorKind::Timeout => e.timeout.to_owned(),
+            ApiErrorKind::Offline => e.offline.to_owned(),
+            ApiErrorKind::Cancelled => e.cancelled.to_owned(),
+            ApiErrorKind::SessionClosed => e.session_closed.to_owned(),
+            ApiErrorKind::CookiesRefused => e.cookies_refused.to_owned(),
+            ApiErrorKind::Decode => match status {
+                Some(status) => fill(e.unreadable_with_status, &[("status", &status)]),
+                None => e.unreadable.to_owned(),
             },
         }
     }
 }
 
-fn wait_advice(retry_after_secs: Option<u32>) -> String {
+fn wait_advice(t: &Catalogue, retry_after_secs: Option<u32>) -> String {
     match retry_after_secs {
-        Some(0) | None => "Please wait a moment and try again.".to_owned(),
-        Some(1) => "Please wait 1 second and try again.".to_owned(),
-        Some(secs) if secs < 120 => format!("Please wait {secs} seconds and try again."),
-        Some(secs) => format!("Please wait {} minutes and try again.", secs.div_ceil(60)),
+        Some(0) | None => t.errors.wait_a_moment.to_owned(),
+        Some(secs) if secs < 120 => t.count(&t.errors.wait_seconds, u64::from(secs)),
+        Some(secs) => t.count(&t.errors.wait_minutes, u64::from(secs.div_ceil(60))),
     }
 }
 
 /// Longest server message shown to a person; a longer one is cut, not dropped.
 const MAX_SHOWN_MESSAGE: usize = 300;
 
-fn validation_message(server_type: &str, message: Option<&str>, issues: &[FieldIssue]) -> String {
+fn validation_message(
+    t: &Catalogue,
+    server_type: &str,
+    message: Option<&str>,
+    issues: &[FieldIssue],
+) -> String {
     let from_server = message
         .or_else(|| issues.first().map(|issue| issue.message.as_str()))
         .map(str::trim)
@@ -275,15 +250,12 @@ fn validation_message(server_type: &str, message: Option<&str>, issues: &[FieldI
     if let Some(text) = from_server {
         return shorten(text);
     }
+    let e = &t.errors;
     match normalise_type(server_type).as_str() {
-        "filevalidationerror" => {
-            "The file could not be accepted. Please check that it is a valid file of its type."
-        }
-        "unsupportedformaterror" => {
-            "This conversion is not supported. Please choose another target format."
-        }
-        "virusdetectederror" => "The file was flagged as unsafe and was not processed.",
-        _ => "The server could not accept this request. Please check your input and try again.",
+        "filevalidationerror" => e.invalid_file,
+        "unsupportedformaterror" => e.unsupported_conversion,
+        "virusdetectederror" => e.unsafe_file,
+        _ => e.invalid_request,
     }
     .to_owned()
 }
@@ -327,6 +299,7 @@ impl fmt::Display for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::default_language as en;
 
     #[test]
     fn rate_limit_says_how_long_to_wait() {
@@ -334,21 +307,21 @@ mod tests {
             retry_after_secs: Some(3),
         });
         assert_eq!(
-            err.user_message(),
+            err.user_message(en()),
             "Too many requests. Please wait 3 seconds and try again."
         );
         let one = ApiError::new(ApiErrorKind::RateLimited {
             retry_after_secs: Some(1),
         });
-        assert!(one.user_message().contains("wait 1 second and"));
+        assert!(one.user_message(en()).contains("wait 1 second and"));
         let none = ApiError::new(ApiErrorKind::RateLimited {
             retry_after_secs: None,
         });
-        assert!(none.user_message().contains("wait a moment"));
+        assert!(none.user_message(en()).contains("wait a moment"));
         let long = ApiError::new(ApiErrorKind::TaskLimit {
             retry_after_secs: Some(150),
         });
-        assert!(long.user_message().contains("wait 3 minutes"));
+        assert!(long.user_message(en()).contains("wait 3 minutes"));
         assert_eq!(long.retry_after_secs(), Some(150));
     }
 
@@ -358,12 +331,12 @@ mod tests {
             server_type: "UnsupportedFormatError".into(),
             message: Some("Cannot convert png to mp3".into()),
         });
-        assert_eq!(err.user_message(), "Cannot convert png to mp3");
+        assert_eq!(err.user_message(en()), "Cannot convert png to mp3");
         let bare = ApiError::new(ApiErrorKind::Validation {
             server_type: "VirusDetectedError".into(),
             message: None,
         });
-        assert!(bare.user_message().contains("unsafe"));
+        assert!(bare.user_message(en()).contains("unsafe"));
         let mut with_issue = ApiError::new(ApiErrorKind::Validation {
             server_type: "ValidationError".into(),
             message: None,
@@ -372,12 +345,15 @@ mod tests {
             field: Some("job_id".into()),
             message: "job_id must be a UUID".into(),
         });
-        assert_eq!(with_issue.user_message(), "job_id must be a UUID");
+        assert_eq!(with_issue.user_message(en()), "job_id must be a UUID");
         let long = ApiError::new(ApiErrorKind::Validation {
             server_type: "ValidationError".into(),
             message: Some("x".repeat(1000)),
         });
-        assert_eq!(long.user_message().chars().count(), MAX_SHOWN_MESSAGE + 1);
+        assert_eq!(
+            long.user_message(en()).chars().count(),
+            MAX_SHOWN_MESSAGE + 1
+        );
     }
 
     #[test]
@@ -398,8 +374,8 @@ mod tests {
             .with_status(502)
             .with_correlation_id(Some("c-1".into()));
         assert_eq!(err.to_string(), "Server (HTTP 502) correlation_id=c-1");
-        assert_eq!(err.reference().as_deref(), Some("Reference: c-1"));
-        assert!(err.user_message().contains("error 502"));
+        assert_eq!(err.reference(en()).as_deref(), Some("Reference: c-1"));
+        assert!(err.user_message(en()).contains("error 502"));
     }
 
     #[test]
@@ -421,7 +397,7 @@ mod tests {
             ApiErrorKind::CookiesRefused,
             ApiErrorKind::Decode,
         ] {
-            assert!(ApiError::new(kind).user_message().ends_with('.'));
+            assert!(ApiError::new(kind).user_message(en()).ends_with('.'));
         }
     }
 }

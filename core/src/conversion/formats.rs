@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::api::error::ApiError;
+use crate::i18n::Catalogue;
 use crate::small_sort;
 
 /// The upload limit when the server names none (the API's default, 100 MiB).
@@ -19,17 +20,18 @@ pub enum FormatGroup {
 }
 
 impl FormatGroup {
-    pub fn label(self) -> &'static str {
+    pub fn label(self, t: &Catalogue) -> &'static str {
         match self {
-            FormatGroup::Image => "Image",
-            FormatGroup::Document => "Document",
-            FormatGroup::Data => "Data",
-            FormatGroup::Other => "Other",
+            FormatGroup::Image => t.formats.image,
+            FormatGroup::Document => t.formats.document,
+            FormatGroup::Data => t.formats.data,
+            FormatGroup::Other => t.formats.other,
         }
     }
 }
 
 /// Known formats, most common first within each group (the order the picker shows them in).
+/// Names that are words are empty here: the language's catalogue names them.
 const KNOWN: &[(&str, &str, FormatGroup)] = &[
     ("png", "PNG", FormatGroup::Image),
     ("jpg", "JPEG", FormatGroup::Image),
@@ -44,17 +46,17 @@ const KNOWN: &[(&str, &str, FormatGroup)] = &[
     ("pdf", "PDF", FormatGroup::Document),
     ("html", "HTML", FormatGroup::Document),
     ("md", "Markdown", FormatGroup::Document),
-    ("txt", "Plain text", FormatGroup::Document),
+    ("txt", "", FormatGroup::Document),
     ("docx", "Word (DOCX)", FormatGroup::Document),
     ("doc", "Word (DOC)", FormatGroup::Document),
-    ("odt", "OpenDocument text", FormatGroup::Document),
+    ("odt", "", FormatGroup::Document),
     ("rtf", "RTF", FormatGroup::Document),
     ("epub", "EPUB", FormatGroup::Document),
     ("csv", "CSV", FormatGroup::Data),
     ("json", "JSON", FormatGroup::Data),
     ("xlsx", "Excel (XLSX)", FormatGroup::Data),
     ("xls", "Excel (XLS)", FormatGroup::Data),
-    ("ods", "OpenDocument spreadsheet", FormatGroup::Data),
+    ("ods", "", FormatGroup::Data),
     ("tsv", "TSV", FormatGroup::Data),
     ("xml", "XML", FormatGroup::Data),
     ("yaml", "YAML", FormatGroup::Data),
@@ -105,12 +107,27 @@ pub fn canonical_format(raw: &str) -> Option<String> {
     Some(canonical.to_owned())
 }
 
-/// The label a person sees for a canonical format ("JPEG", "Markdown"; else upper-case).
-pub fn format_label(format: &str) -> String {
+/// The label a person sees for a canonical format ("JPEG", "Markdown", "Texte brut"; else
+/// upper-case).
+pub fn format_label(format: &str, t: &Catalogue) -> String {
+    let words = match format {
+        "txt" => Some(t.formats.plain_text),
+        "odt" => Some(t.formats.opendocument_text),
+        "ods" => Some(t.formats.opendocument_spreadsheet),
+        _ => None,
+    };
+    if let Some(words) = words {
+        return words.to_owned();
+    }
     KNOWN.iter().find(|(f, _, _)| *f == format).map_or_else(
         || format.to_ascii_uppercase(),
         |(_, label, _)| (*label).to_owned(),
     )
+}
+
+/// Each format's label.
+pub fn labels(formats: &[String], t: &Catalogue) -> Vec<String> {
+    formats.iter().map(|f| format_label(f, t)).collect()
 }
 
 pub fn format_group(format: &str) -> FormatGroup {
@@ -145,7 +162,6 @@ pub struct TargetOption {
     pub format: String,
     /// What to send as `target_format`: the spelling the server listed (`jpeg` if it said so).
     pub send_as: String,
-    pub label: String,
     pub group: FormatGroup,
     pub is_default: bool,
 }
@@ -211,7 +227,6 @@ impl FormatCatalog {
                     targets.push(TargetOption {
                         format: format.clone(),
                         send_as: spelled.clone(),
-                        label: format_label(format),
                         group: format_group(format),
                         is_default: false,
                     });
@@ -266,10 +281,15 @@ impl FormatCatalog {
     }
 
     /// The labels of accepted formats, for messages ("PNG, JPEG, PDF").
-    pub fn accepted_labels(&self) -> Vec<String> {
+    pub fn accepted_labels(&self, t: &Catalogue) -> Vec<String> {
+        labels(&self.accepted_formats(), t)
+    }
+
+    /// The accepted formats in the order people read them: by group, most common first.
+    pub fn accepted_formats(&self) -> Vec<String> {
         let mut formats = self.accepted_extensions();
         small_sort::sort_by_key(&mut formats, |f| (format_group(f), rank(f)));
-        formats.iter().map(|f| format_label(f)).collect()
+        formats
     }
 
     /// The largest file any converter takes, for the drop zone's "up to 100 MB": a converter

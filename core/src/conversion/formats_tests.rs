@@ -1,6 +1,7 @@
 //! Tests of the converter-list parser and the pair rule.
 
 use super::*;
+use crate::i18n::default_language as en;
 use serde_json::json;
 
 fn canonical_data() -> Value {
@@ -73,7 +74,7 @@ fn aliases_are_merged_and_each_target_appears_once() {
     let from_png = catalog().targets_for("png");
     assert_eq!(from_png.iter().filter(|t| t.format == "jpg").count(), 1);
     let jpg = from_png.iter().find(|t| t.format == "jpg").unwrap();
-    assert_eq!(jpg.label, "JPEG");
+    assert_eq!(format_label(&jpg.format, en()), "JPEG");
     assert_eq!(jpg.send_as, "jpg");
     assert_eq!(jpg.group, FormatGroup::Image);
 }
@@ -137,7 +138,7 @@ fn fallback_default_is_the_first_target() {
     // The source's own group (Other) first.
     assert_eq!(formats(&targets), vec!["abc", "png"]);
     assert!(targets[0].is_default);
-    assert_eq!(targets[0].label, "ABC");
+    assert_eq!(format_label(&targets[0].format, en()), "ABC");
     assert_eq!(targets[0].group, FormatGroup::Other);
 }
 
@@ -162,7 +163,7 @@ fn accepted_extensions_and_accept_attribute() {
     ] {
         assert!(accept.split(',').any(|a| a == ext), "{ext} in {accept}");
     }
-    assert_eq!(&c.accepted_labels()[..3], &["PNG", "JPEG", "WebP"]);
+    assert_eq!(&c.accepted_labels(en())[..3], &["PNG", "JPEG", "WebP"]);
 }
 
 #[test]
@@ -221,4 +222,13 @@ fn comma_separated_and_object_entries_are_tolerated() {
     ]}});
     let c = FormatCatalog::from_data(&data).unwrap();
     assert_eq!(formats(&c.targets_for("jpg")), vec!["gif", "pdf"]);
+}
+
+#[test]
+fn format_names_that_are_words_follow_the_language() {
+    let fr = crate::i18n::by_code("fr").expect("French");
+    assert_eq!(format_label("txt", en()), "Plain text");
+    assert_eq!(format_label("txt", fr), fr.formats.plain_text);
+    assert_eq!(format_label("png", fr), "PNG");
+    assert_eq!(FormatGroup::Image.label(fr), fr.formats.image);
 }

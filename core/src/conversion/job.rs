@@ -7,6 +7,7 @@ use super::progress::percent;
 use super::validate::ValidatedFile;
 use crate::api::error::{ApiError, ApiErrorKind};
 use crate::decimal::Decimal;
+use crate::i18n::{fill, Catalogue};
 use crate::ids::JobId;
 
 /// First poll interval; conversions of small files finish within a second or two.
@@ -84,7 +85,18 @@ pub enum JobFailure {
     TimedOut,
     /// The browser lacks what the upload needs (random ids, aborting requests): nothing was sent,
     /// and trying again in this browser would fail the same way.
-    Unsupported { message: String },
+    Unsupported { missing: MissingFeature },
+}
+
+/// What the browser lacks for an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingFeature {
+    /// `crypto.getRandomValues`, for the job's id.
+    Crypto,
+    /// `AbortController`, for a cancellable upload.
+    AbortController,
+    /// `Blob`, to make a file in the page.
+    Blob,
 }
 
 impl JobFailure {
@@ -101,38 +113,46 @@ impl JobFailure {
     }
 
     /// The heading a person sees above the message.
-    pub fn title(&self) -> &'static str {
+    pub fn title(&self, t: &Catalogue) -> &'static str {
+        let f = &t.failure;
         if let JobFailure::Api(error) = self {
             if matches!(
                 error.kind,
                 ApiErrorKind::RateLimited { .. } | ApiErrorKind::TaskLimit { .. }
             ) {
-                return "Please wait a moment";
+                return f.wait_title;
             }
         }
         if let JobFailure::Unsupported { .. } = self {
-            return "This browser cannot start the upload";
+            return f.unsupported_title;
         }
         if self.is_worth_retrying() {
-            "The conversion did not work"
+            f.retry_title
         } else {
-            "This file cannot be converted"
+            f.final_title
         }
     }
 
-    pub fn user_message(&self) -> String {
+    /// The message under the title; the server's reason for a failed conversion is shown as
+    /// the server sent it, framed in the person's language.
+    pub fn user_message(&self, t: &Catalogue) -> String {
+        let f = &t.failure;
         match self {
-            JobFailure::Api(error) => error.user_message(),
+            JobFailure::Api(error) => error.user_message(t),
             JobFailure::Conversion { message: Some(m) } if !m.trim().is_empty() => {
-                format!("The conversion failed: {}", m.trim())
+                fill(f.conversion_with_reason, &[("reason", m.trim())])
             }
-            JobFailure::Conversion { .. } => {
-                "The conversion failed. Please try again or choose another format.".to_owned()
-            }
-            JobFailure::TimedOut => {
-                "The conversion is taking too long. Please try again later.".to_owned()
-            }
-            JobFailure::Unsupported { message } => message.clone(),
+            JobFailure::Conversion { .. } => f.conversion.to_owned(),
+            JobFailure::TimedOut => f.timed_out.to_owned(),
+            JobFailure::Unsupported {
+                missing: MissingFeature::Crypto,
+            } => f.no_crypto.to_owned(),
+            JobFailure::Unsupported {
+                missing: MissingFeature::AbortController,
+            } => f.no_abort.to_owned(),
+            JobFailure::Unsupported {
+                missing: MissingFeature::Blob,
+            } => f.no_blob.to_owned(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::api::error::ApiErrorKind;
+use crate::i18n::default_language as en;
 use serde_json::json;
 
 fn file() -> ValidatedFile {
@@ -127,7 +128,7 @@ fn failures_keep_the_plan_and_retry_returns_to_the_choice() {
     else {
         panic!("{failed:?}")
     };
-    assert_eq!(failure.user_message(), "The conversion failed: boom");
+    assert_eq!(failure.user_message(en()), "The conversion failed: boom");
     events.push(JobEvent::Retry);
     assert_eq!(
         run(events),
@@ -273,7 +274,7 @@ fn a_refused_file_is_not_worth_retrying_but_a_failed_request_is() {
         message: Some("The file is named .csv but its content is png.".to_owned()),
     }));
     assert!(!refused.is_worth_retrying());
-    assert_eq!(refused.title(), "This file cannot be converted");
+    assert_eq!(refused.title(en()), "This file cannot be converted");
     assert!(!JobFailure::Api(ApiError::new(ApiErrorKind::TooLarge)).is_worth_retrying());
     for transient in [
         JobFailure::Api(ApiError::network()),
@@ -282,7 +283,7 @@ fn a_refused_file_is_not_worth_retrying_but_a_failed_request_is() {
         JobFailure::TimedOut,
     ] {
         assert!(transient.is_worth_retrying(), "{transient:?}");
-        assert_eq!(transient.title(), "The conversion did not work");
+        assert_eq!(transient.title(en()), "The conversion did not work");
     }
 }
 
@@ -292,7 +293,7 @@ fn a_rate_limit_asks_to_wait_rather_than_reporting_a_failure() {
         retry_after_secs: Some(3),
     }));
     assert!(limited.is_worth_retrying());
-    assert_eq!(limited.title(), "Please wait a moment");
+    assert_eq!(limited.title(en()), "Please wait a moment");
 }
 
 #[test]
@@ -334,7 +335,7 @@ fn a_job_that_cannot_start_fails_visibly() {
         JobEvent::TargetChosen("jpg".into()),
     ]);
     let failure = JobFailure::Unsupported {
-        message: "This browser cannot make random ids.".into(),
+        missing: MissingFeature::Crypto,
     };
     assert_eq!(
         next(chosen, JobEvent::Failed(failure.clone())),
@@ -344,11 +345,8 @@ fn a_job_that_cannot_start_fails_visibly() {
         }
     );
     assert!(!failure.is_worth_retrying(), "the same browser fails again");
-    assert_eq!(
-        failure.user_message(),
-        "This browser cannot make random ids."
-    );
-    assert_eq!(failure.title(), "This browser cannot start the upload");
+    assert!(failure.user_message(en()).contains("no crypto"));
+    assert_eq!(failure.title(en()), "This browser cannot start the upload");
     // Without a target nothing was started, so nothing failed.
     let no_target = run(vec![JobEvent::FileChosen(file())]);
     assert_eq!(

@@ -3,8 +3,8 @@
 //! "the session was replaced, redo the job from the file" or "show the error".
 
 use super::formats::format_label;
-use super::validate::human_size;
 use crate::api::error::{ApiError, ApiErrorKind};
+use crate::i18n::{fill, Catalogue};
 use crate::session::SessionEpoch;
 
 /// How many times one job is redone after session changes before the flow gives up.
@@ -26,15 +26,17 @@ pub fn upload_restarted(previous_sent: u64, sent: u64) -> bool {
 }
 
 /// "3.1 MB of 20 MB (15%)", or "3.1 MB sent" when the total is unknown.
-pub fn upload_progress_text(sent: u64, total: u64) -> String {
+pub fn upload_progress_text(sent: u64, total: u64, t: &Catalogue) -> String {
     if total == 0 {
-        return format!("{} sent", human_size(sent));
+        return fill(t.progress.sent, &[("sent", &t.size(sent))]);
     }
-    format!(
-        "{} of {} ({}%)",
-        human_size(sent.min(total)),
-        human_size(total),
-        percent(sent, total)
+    fill(
+        t.progress.sent_of_total,
+        &[
+            ("sent", &t.size(sent.min(total))),
+            ("total", &t.size(total)),
+            ("percent", &t.percent(percent(sent, total))),
+        ],
     )
 }
 
@@ -49,8 +51,11 @@ pub fn converted_file_name(original: &str, target: &str) -> String {
 }
 
 /// "Converting to JPEG" and friends name the target by its label.
-pub fn target_label(target: &str) -> String {
-    format_label(&super::formats::canonical_format(target).unwrap_or_else(|| target.to_owned()))
+pub fn target_label(target: &str, t: &Catalogue) -> String {
+    format_label(
+        &super::formats::canonical_format(target).unwrap_or_else(|| target.to_owned()),
+        t,
+    )
 }
 
 /// What the flow does after a step (upload, convert, status, download token) failed.
@@ -95,6 +100,7 @@ pub fn after_failure(error: &ApiError, session: JobSession) -> AfterFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::default_language as en;
 
     #[test]
     fn percentages_and_texts() {
@@ -103,11 +109,16 @@ mod tests {
         assert_eq!(percent(300, 200), 100);
         assert_eq!(percent(u64::MAX, u64::MAX), 100);
         assert_eq!(
-            upload_progress_text(5 * 1024 * 1024, 20 * 1024 * 1024),
+            upload_progress_text(5 * 1024 * 1024, 20 * 1024 * 1024, en()),
             "5 MB of 20 MB (25%)"
         );
-        assert_eq!(upload_progress_text(2048, 0), "2 KB sent");
-        assert_eq!(upload_progress_text(30, 20), "20 bytes of 20 bytes (100%)");
+        assert_eq!(upload_progress_text(2048, 0, en()), "2 KB sent");
+        assert_eq!(
+            upload_progress_text(30, 20, en()),
+            "20 bytes of 20 bytes (100%)"
+        );
+        let de = crate::i18n::by_code("de").expect("German");
+        assert!(upload_progress_text(1536, 3072, de).starts_with("1,5 KB"));
     }
 
     #[test]
@@ -126,8 +137,8 @@ mod tests {
         assert_eq!(converted_file_name("C:\\x\\notes.md", "html"), "notes.html");
         assert_eq!(converted_file_name("README", "pdf"), "README.pdf");
         assert_eq!(converted_file_name(".bashrc", "txt"), ".bashrc.txt");
-        assert_eq!(target_label("jpeg"), "JPEG");
-        assert_eq!(target_label("pdf"), "PDF");
+        assert_eq!(target_label("jpeg", en()), "JPEG");
+        assert_eq!(target_label("pdf", en()), "PDF");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Checks a chosen file before any upload (has content, a known type, within the size limit),
 //! with messages that name the limit and the accepted types.
 
-use super::formats::{canonical_format, format_label, FormatCatalog, DEFAULT_MAX_UPLOAD_BYTES};
+use super::formats::{
+    canonical_format, format_label, labels, FormatCatalog, DEFAULT_MAX_UPLOAD_BYTES,
+};
+use crate::i18n::{fill, Catalogue};
 
 /// A file the catalog accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,33 +17,70 @@ pub struct ValidatedFile {
     pub max_size: u64,
 }
 
-/// Why a file cannot be converted. `Display` is the user-facing message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a file cannot be converted; [`FileRejection::user_message`] says it in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileRejection {
-    #[error("“{name}” is empty. Please choose a file that has content.")]
-    Empty { name: String },
-    #[error("“{name}” has no file extension, so its type is unknown. Accepted types: {}.", accepted.join(", "))]
-    NoExtension { name: String, accepted: Vec<String> },
-    #[error("{} files (“{name}”) cannot be converted. Accepted types: {}.", format_label(extension), accepted.join(", "))]
+    Empty {
+        name: String,
+    },
+    /// `accepted` holds canonical formats (`jpg`), named in the person's language when shown.
+    NoExtension {
+        name: String,
+        accepted: Vec<String>,
+    },
     UnsupportedType {
         name: String,
         extension: String,
         accepted: Vec<String>,
     },
-    #[error("“{name}” is {} and the limit for {} files is {}. Please choose a smaller file.", human_size(*size), format_label(extension), human_size(*limit))]
     TooLarge {
         name: String,
         extension: String,
         size: u64,
         limit: u64,
     },
-    #[error("The list of supported formats is not available yet. Please try again in a moment.")]
     FormatsUnavailable,
 }
 
 impl FileRejection {
-    pub fn user_message(&self) -> String {
-        self.to_string()
+    /// What is wrong and what to do, naming the limit and the accepted types.
+    pub fn user_message(&self, t: &Catalogue) -> String {
+        let r = &t.rejections;
+        let types = |accepted: &[String]| t.list(&labels(accepted, t));
+        match self {
+            FileRejection::Empty { name } => fill(r.empty, &[("name", name)]),
+            FileRejection::NoExtension { name, accepted } => fill(
+                r.no_extension,
+                &[("name", name), ("types", &types(accepted))],
+            ),
+            FileRejection::UnsupportedType {
+                name,
+                extension,
+                accepted,
+            } => fill(
+                r.unsupported,
+                &[
+                    ("name", name),
+                    ("kind", &format_label(extension, t)),
+                    ("types", &types(accepted)),
+                ],
+            ),
+            FileRejection::TooLarge {
+                name,
+                extension,
+                size,
+                limit,
+            } => fill(
+                r.too_large,
+                &[
+                    ("name", name),
+                    ("size", &t.size(*size)),
+                    ("kind", &format_label(extension, t)),
+                    ("limit", &t.size(*limit)),
+                ],
+            ),
+            FileRejection::FormatsUnavailable => r.formats_unavailable.to_owned(),
+        }
     }
 }
 
@@ -81,7 +121,7 @@ pub fn validate_file(
     if size == 0 {
         return Err(FileRejection::Empty { name: shown });
     }
-    let accepted = catalog.accepted_labels();
+    let accepted = catalog.accepted_formats();
     let Some(raw) = raw_extension(name) else {
         return Err(FileRejection::NoExtension {
             name: shown,
@@ -114,48 +154,14 @@ pub fn validate_file(
     })
 }
 
-/// A size as people read it, in binary units labelled the familiar way (100 MiB → "100 MB"):
-/// "512 bytes", "1.5 KB", "12.3 MB", "100 MB", "2 GB".
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
-    if bytes < 1024 {
-        return if bytes == 1 {
-            "1 byte".to_owned()
-        } else {
-            format!("{bytes} bytes")
-        };
-    }
-    // Integer arithmetic: float formatting would cost the wasm bundle its tables (and u128
-    // its own division and printing code).
-    let mut unit = 0;
-    let mut divisor: u64 = 1024;
-    while bytes / 1024 >= divisor && unit < UNITS.len() - 1 {
-        divisor *= 1024;
-        unit += 1;
-    }
-    let (whole, rest) = (bytes / divisor, bytes % divisor);
-    // One decimal below 100, none above (halves round up); "1024 KB" becomes "1 MB".
-    let (mut whole, mut tenths) = if whole < 100 {
-        // `rest * 10` cannot overflow: rest < divisor <= 2^50.
-        let in_tenths = whole * 10 + (rest * 10 + divisor / 2) / divisor;
-        (in_tenths / 10, in_tenths % 10)
-    } else {
-        (whole + u64::from(rest >= divisor / 2), 0)
-    };
-    if whole >= 1024 && unit < UNITS.len() - 1 {
-        (whole, tenths) = (1, 0);
-        unit += 1;
-    }
-    if tenths == 0 {
-        format!("{whole} {}", UNITS[unit])
-    } else {
-        format!("{whole}.{tenths} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::default_language as en;
+
+    fn human_size(bytes: u64) -> String {
+        en().size(bytes)
+    }
     use serde_json::json;
 
     fn catalog() -> FormatCatalog {
@@ -183,24 +189,26 @@ mod tests {
     fn rejections_name_the_limit_and_the_accepted_types() {
         let big = validate_file("big.png", 150 * 1024 * 1024, &catalog()).unwrap_err();
         assert_eq!(
-            big.user_message(),
+            big.user_message(en()),
             "“big.png” is 150 MB and the limit for PNG files is 100 MB. Please choose a smaller file."
         );
         let md = validate_file("notes.md", 2 * 1024 * 1024, &catalog()).unwrap_err();
         assert!(md
-            .user_message()
+            .user_message(en())
             .contains("limit for Markdown files is 1 MB"));
         let exe = validate_file("setup.exe", 10, &catalog()).unwrap_err();
         assert_eq!(
-            exe.user_message(),
+            exe.user_message(en()),
             "EXE files (“setup.exe”) cannot be converted. Accepted types: PNG, JPEG, Markdown, CSV."
         );
         let none = validate_file("README", 10, &catalog()).unwrap_err();
         assert!(matches!(none, FileRejection::NoExtension { .. }));
-        assert!(none.user_message().contains("Accepted types: PNG, JPEG"));
+        assert!(none
+            .user_message(en())
+            .contains("Accepted types: PNG, JPEG"));
         let empty = validate_file("a.png", 0, &catalog()).unwrap_err();
         assert_eq!(
-            empty.user_message(),
+            empty.user_message(en()),
             "“a.png” is empty. Please choose a file that has content."
         );
     }
@@ -228,7 +236,7 @@ mod tests {
         let weird = validate_file("a.<script>", 10, &c).unwrap_err();
         assert!(matches!(weird, FileRejection::UnsupportedType { .. }));
         let long = format!("{}.exe", "n".repeat(500));
-        let msg = validate_file(&long, 10, &c).unwrap_err().user_message();
+        let msg = validate_file(&long, 10, &c).unwrap_err().user_message(en());
         assert!(msg.chars().count() < 200, "{msg}");
         assert_eq!(
             validate_file("a.png", 10, &FormatCatalog::default()),

@@ -48,6 +48,12 @@ pub fn for_path(path: &str) -> &'static Catalogue {
         .unwrap_or_else(default_language)
 }
 
+/// Whether `path` is the default language's page (`/`, `/index.html`): the page where a
+/// remembered choice or a suggestion may lead elsewhere.
+pub fn is_default_page(path: &str) -> bool {
+    matches!(path.trim_matches('/'), "" | "index.html")
+}
+
 /// The first of the browser's preferred languages (`navigator.languages`, best first) that
 /// the app speaks; `None` when none is spoken.
 pub fn preferred<'a>(wanted: impl IntoIterator<Item = &'a str>) -> Option<&'static Catalogue> {
@@ -125,12 +131,13 @@ pub struct Plural {
 pub struct Numbers {
     /// "70.8 KB" / "70,8 KB".
     pub decimal_separator: &'static str,
-    /// Byte units from bytes to terabytes: "bytes", "KB", … / "octets", "Ko", …
+    /// Byte units from bytes to petabytes: "bytes", "KB", … / "octets", "Ko", …
     pub bytes: Plural,
     pub kilobytes: &'static str,
     pub megabytes: &'static str,
     pub gigabytes: &'static str,
     pub terabytes: &'static str,
+    pub petabytes: &'static str,
     /// "{percent}%" / "{percent} %" (with a no-break space).
     pub percent: &'static str,
     pub list_separator: &'static str,
@@ -256,6 +263,7 @@ pub struct FailureTexts {
     /// The browser lacks what an upload needs.
     pub no_crypto: &'static str,
     pub no_abort: &'static str,
+    pub no_blob: &'static str,
     pub try_again: &'static str,
     /// "Try again in {seconds} s"
     pub try_again_in: &'static str,

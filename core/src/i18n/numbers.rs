@@ -12,6 +12,7 @@ impl Catalogue {
             numbers.megabytes,
             numbers.gigabytes,
             numbers.terabytes,
+            numbers.petabytes,
         ];
         if bytes < 1024 {
             return self.count(&numbers.bytes, bytes);

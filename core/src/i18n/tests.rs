@@ -55,7 +55,10 @@ fn codes_and_paths_are_unique() {
     let codes: BTreeSet<&str> = LANGUAGES.iter().map(|language| language.code).collect();
     assert_eq!(codes.len(), LANGUAGES.len());
     assert_eq!(default_language().home_path(), "/");
-    assert_eq!(by_code("fr").map(Catalogue::home_path).as_deref(), Some("/fr/"));
+    assert_eq!(
+        by_code("fr").map(Catalogue::home_path).as_deref(),
+        Some("/fr/")
+    );
 }
 
 #[test]
@@ -68,13 +71,21 @@ fn finds_a_language_by_code_path_and_preference() {
     assert_eq!(for_path("/").code, "en");
     assert_eq!(for_path("/assets/app.js").code, "en");
     assert_eq!(for_path("/en/").code, "en");
-    assert_eq!(preferred(["pt-BR", "de-DE", "fr"]).map(|l| l.code), Some("de"));
+    assert!(is_default_page("/") && is_default_page("/index.html"));
+    assert!(!is_default_page("/fr/") && !is_default_page("/es/index.html"));
+    assert_eq!(
+        preferred(["pt-BR", "de-DE", "fr"]).map(|l| l.code),
+        Some("de")
+    );
     assert!(preferred(["pt", "ja"]).is_none());
 }
 
 #[test]
 fn fills_placeholders_and_keeps_unknown_ones_visible() {
-    assert_eq!(fill("Try again in {seconds} s", &[("seconds", "3")]), "Try again in 3 s");
+    assert_eq!(
+        fill("Try again in {seconds} s", &[("seconds", "3")]),
+        "Try again in 3 s"
+    );
     assert_eq!(fill("{a}{b}", &[("a", "1"), ("b", "2")]), "12");
     assert_eq!(fill("{missing} and {", &[]), "{missing} and {");
     assert_eq!(
@@ -111,7 +122,7 @@ fn english_sizes_keep_their_rounding() {
     assert_eq!(en.size(100 * 1024 * 1024), "100 MB");
     assert_eq!(en.size(1024 * 1024 - 1), "1 MB");
     assert_eq!(en.size(150 * 1024 * 1024 + 600 * 1024), "151 MB");
-    assert_eq!(en.size(u64::MAX), "16777216 TB");
+    assert_eq!(en.size(u64::MAX), "16384 PB");
 }
 
 #[test]
@@ -127,9 +138,18 @@ fn percentages_and_plurals_follow_the_language() {
     );
     let fr = language("fr");
     // French counts zero as singular, English does not.
-    assert_eq!(fr.plural(&fr.errors.wait_seconds, 0), fr.errors.wait_seconds.one);
-    assert_eq!(en.plural(&en.errors.wait_seconds, 0), en.errors.wait_seconds.other);
-    assert_eq!(fr.plural(&fr.errors.wait_seconds, 2), fr.errors.wait_seconds.other);
+    assert_eq!(
+        fr.plural(&fr.errors.wait_seconds, 0),
+        fr.errors.wait_seconds.one
+    );
+    assert_eq!(
+        en.plural(&en.errors.wait_seconds, 0),
+        en.errors.wait_seconds.other
+    );
+    assert_eq!(
+        fr.plural(&fr.errors.wait_seconds, 2),
+        fr.errors.wait_seconds.other
+    );
 }
 
 #[test]

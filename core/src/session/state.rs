@@ -24,8 +24,8 @@ pub enum SessionPhase {
     Ready,
     /// The user closed it; the next one starts with the user's next action.
     Closed,
-    /// The last attempt to get a session failed; the text says why, for people.
-    Failed(String),
+    /// The last attempt to get a session failed; the error says why.
+    Failed(ApiError),
 }
 
 impl SessionPhase {
@@ -94,7 +94,7 @@ pub enum Change {
         expires_at_ms: Option<i64>,
     },
     /// The init failed; the text says why, for people.
-    InitFailed(String),
+    InitFailed(ApiError),
     /// An endpoint that needs the session answered: it is live.
     Confirmed,
 }
@@ -157,7 +157,7 @@ impl SessionState {
                 self.phase = SessionPhase::Ready;
                 self.user_closed = false;
             }
-            Change::InitFailed(message) => self.phase = SessionPhase::Failed(message),
+            Change::InitFailed(error) => self.phase = SessionPhase::Failed(error),
             Change::Confirmed => {
                 self.unproven_init_token = None;
                 if matches!(
@@ -200,9 +200,7 @@ impl SessionState {
             }
             Action::GiveUp(GiveUpReason::CookiesRefused) => {
                 self.cookies_refused = true;
-                self.phase = SessionPhase::Failed(
-                    ApiError::new(ApiErrorKind::CookiesRefused).user_message(),
-                );
+                self.phase = SessionPhase::Failed(ApiError::new(ApiErrorKind::CookiesRefused));
             }
             Action::Nothing
             | Action::UseToken(_)

@@ -81,7 +81,7 @@ fn an_init_with_another_session_id_starts_a_new_epoch_and_one_with_the_same_does
 #[test]
 fn a_proof_of_a_live_session_ends_a_failed_one_and_confirms_an_adopted_one() {
     let mut state = SessionState::default();
-    state.apply(Change::InitFailed("down".into()));
+    state.apply(Change::InitFailed(ApiError::network()));
     state.apply(Change::Confirmed);
     assert_eq!(state.phase, SessionPhase::Ready);
 
@@ -139,10 +139,10 @@ fn refused_cookies_fail_the_session_until_an_init_and_a_proof_clears_the_doubt()
     };
     state.apply(Change::Decided(refused));
     assert!(state.cookies_refused);
-    let SessionPhase::Failed(message) = &state.phase else {
+    let SessionPhase::Failed(error) = &state.phase else {
         panic!("failed, not {}", state.phase.name());
     };
-    assert!(message.contains("same site"), "{message}");
+    assert_eq!(error.kind, ApiErrorKind::CookiesRefused);
 
     // The person tries again: a new init, still unproven, no longer refused.
     state.apply(Change::InitSucceeded {
