@@ -5,6 +5,7 @@
 
 use crate::components::app::AppProps;
 use crate::config::AppConfig;
+use crate::language::Language;
 
 /// The id of the element the app renders into, prerendered or not.
 pub const ROOT_ID: &str = "app";
@@ -13,10 +14,12 @@ pub const ROOT_ID: &str = "app";
 /// benchmark reads it).
 pub const HYDRATED_MARK: &str = "hydrated";
 
-/// The props of the first render, on the build machine and in the browser alike.
-pub fn props(config: AppConfig) -> AppProps {
+/// The props of the first render, on the build machine and in the browser alike: the browser
+/// passes the language of the page it hydrates (its `<html lang>`), the build each page's own.
+pub fn props(config: AppConfig, language: Language) -> AppProps {
     AppProps {
         config,
+        language,
         transport: None,
     }
 }

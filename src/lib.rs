@@ -10,6 +10,7 @@ pub mod components;
 pub mod config;
 pub mod conversion;
 pub mod first_view;
+pub mod language;
 pub mod session;
 pub mod toast;
 pub mod transport;
@@ -31,7 +32,11 @@ pub fn start() {
     // A second init (e.g. in tests) returns early inside wasm-logger; nothing to handle.
     wasm_logger::init(wasm_logger::Config::new(config.log_level));
     log::debug!("starting; api base {}", config.api_base);
-    let props = first_view::props(config);
+    // The page's language decides the first render's, so hydration matches what the build
+    // wrote; an unknown `lang` (a page without one) speaks the default.
+    let language = trustyconvert_core::i18n::by_code(&browser::page::html_lang())
+        .map_or_else(language::Language::default, language::Language);
+    let props = first_view::props(config, language);
     match browser::dom::element_by_id(first_view::ROOT_ID) {
         Some(root) if root.has_child_nodes() => {
             log::debug!("hydrating the prerendered first view");

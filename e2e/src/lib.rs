@@ -2,6 +2,7 @@
 //! built app, a chromedriver with headless Chromium, and helpers to read what the user sees
 //! and what the server counted. Everything started here stops on drop, also when a test fails.
 
+pub mod axe;
 pub mod browser;
 pub mod console;
 pub mod flow;

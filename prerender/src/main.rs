@@ -1,14 +1,19 @@
 //! `trustyconvert-prerender <dist>`: renders the app's first view natively with Yew's server
-//! renderer and writes it into the built `<dist>/index.html`'s empty `<div id="app"></div>`,
-//! so the page is usable (a file can be chosen) before the wasm arrives; the app hydrates it.
-//! `cargo xtask dist` runs it after Trunk's build.
+//! renderer, once per language, and writes each into its page: the built `<dist>/index.html`
+//! (the default language) and `<dist>/fr/index.html`… made from it, so every page is usable (a
+//! file can be chosen) before the wasm arrives; the app hydrates it in the page's language.
+//! All pages share the same hashed assets. `cargo xtask dist` runs it after Trunk's build.
+
+mod page;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use trustyconvert_core::i18n::{self, Catalogue};
 use trustyconvert_web::components::app::App;
 use trustyconvert_web::config::AppConfig;
 use trustyconvert_web::first_view::{self, ROOT_ID};
+use trustyconvert_web::language::Language;
 
 fn main() -> ExitCode {
     let Some(dist) = std::env::args_os().nth(1).map(PathBuf::from) else {
@@ -16,8 +21,10 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     match prerender(&dist) {
-        Ok(page) => {
-            println!("prerendered the first view into {}", page.display());
+        Ok(pages) => {
+            for page in pages {
+                println!("prerendered {}", page.display());
+            }
             ExitCode::SUCCESS
         }
         Err(message) => {
@@ -27,27 +34,40 @@ fn main() -> ExitCode {
     }
 }
 
-fn prerender(dist: &Path) -> Result<PathBuf, String> {
-    let page = dist.join("index.html");
-    let html = std::fs::read_to_string(&page)
-        .map_err(|error| format!("cannot read {}: {error}", page.display()))?;
-    let markup = render_first_view()?;
-    let html = insert_into_root(&html, &markup)?;
-    std::fs::write(&page, html)
-        .map_err(|error| format!("cannot write {}: {error}", page.display()))?;
-    Ok(page)
+/// Every language's page, from the built template (read once, before it is overwritten).
+fn prerender(dist: &Path) -> Result<Vec<PathBuf>, String> {
+    let template_path = dist.join("index.html");
+    let template = std::fs::read_to_string(&template_path)
+        .map_err(|error| format!("cannot read {}: {error}", template_path.display()))?;
+    let mut written = Vec::new();
+    for language in i18n::LANGUAGES {
+        let html = page::localize(&template, language)?;
+        let html = insert_into_root(&html, &render_first_view(language)?)?;
+        let path = dist.join(page::page_path(language));
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|error| format!("cannot create {}: {error}", folder.display()))?;
+        }
+        std::fs::write(&path, html)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
-/// The app's first render, with the hydration markers the browser's `hydrate()` expects.
-fn render_first_view() -> Result<String, String> {
+/// The app's first render in `language`, with the hydration markers `hydrate()` expects.
+fn render_first_view(language: &'static Catalogue) -> Result<String, String> {
     // Yew's local renderer spawns its tasks on the current thread: a LocalSet on a
     // single-threaded runtime.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|error| format!("cannot start a runtime: {error}"))?;
     let renderer =
-        yew::LocalServerRenderer::<App>::with_props(first_view::props(AppConfig::default()))
-            .hydratable(true);
+        yew::LocalServerRenderer::<App>::with_props(first_view::props(
+            AppConfig::default(),
+            Language(language),
+        ))
+        .hydratable(true);
     Ok(tokio::task::LocalSet::new().block_on(&runtime, renderer.render()))
 }
 
@@ -90,7 +110,7 @@ mod tests {
 
     #[test]
     fn the_first_view_holds_a_file_input_that_works_without_script() {
-        let markup = render_first_view().expect("renders");
+        let markup = render_first_view(i18n::default_language()).expect("renders");
         assert!(
             markup.contains(r#"<label for="file-input""#),
             "a label for the input: {markup}"
@@ -113,6 +133,16 @@ mod tests {
             !markup.contains("data-testid=\"offline-banner\""),
             "{markup}"
         );
+    }
+
+    #[test]
+    fn each_language_renders_its_own_first_view() {
+        for language in i18n::LANGUAGES {
+            let markup = render_first_view(language).expect("renders");
+            assert!(markup.contains(&page::escape(language.drop.lead)), "{markup}");
+            assert!(markup.contains(&page::escape(language.page.footer)), "{markup}");
+            assert!(markup.contains(&format!("href=\"{}\"", language.home_path())));
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod file;
 pub mod json;
 pub mod online;
+pub mod page;
 pub mod random;
 pub mod visibility;
 pub mod xhr;

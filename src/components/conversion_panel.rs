@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use trustyconvert_core::{human_size, FormatCatalog, JobState};
+use trustyconvert_core::i18n::{fill, Catalogue};
+use trustyconvert_core::{FormatCatalog, JobState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yewdux::use_store_value;
@@ -18,26 +19,29 @@ use crate::browser;
 use crate::conversion::{
     use_conversion_flow, use_formats, use_online, ConversionFlow, ConversionStore, FormatsState,
 };
+use crate::language::{use_texts, Language};
 use crate::session::{use_session, SessionPhase};
 
 /// "PNG, JPEG, … up to 100 MB", or what is happening to the list.
-fn hint(formats: &FormatsState, catalog: &FormatCatalog) -> String {
+fn hint(formats: &FormatsState, catalog: &FormatCatalog, t: &Catalogue) -> String {
     match formats {
-        FormatsState::Loaded(_) => format!(
-            "{}. Up to {}.",
-            catalog.accepted_labels().join(", "),
-            human_size(catalog.largest_upload())
+        FormatsState::Loaded(_) => fill(
+            t.convert.accepted_hint,
+            &[
+                ("formats", &t.list(&catalog.accepted_labels(t))),
+                ("size", &t.size(catalog.largest_upload())),
+            ],
         ),
-        FormatsState::Failed(_) => "The list of formats could not be loaded.".to_owned(),
-        FormatsState::NotLoaded | FormatsState::Loading => {
-            "Loading the supported formats…".to_owned()
-        }
+        FormatsState::Failed(_) => t.convert.formats_failed.to_owned(),
+        FormatsState::NotLoaded | FormatsState::Loading => t.convert.formats_loading.to_owned(),
     }
 }
 
 #[component]
 pub fn ConversionPanel() -> Html {
     let flow = use_conversion_flow();
+    let t = use_texts();
+    let language = Language(t);
     let (formats, reload_formats) = use_formats();
     let store = use_store_value::<ConversionStore>();
     let online = use_online();
@@ -92,12 +96,12 @@ pub fn ConversionPanel() -> Html {
     let formats_notice = match &formats.state {
         FormatsState::Failed(error) => html! {
             <div class="notice notice-error" role="alert" data-testid="formats-error">
-                <p>{ "The list of supported formats could not be loaded. " }{ error.user_message() }</p>
-                if let Some(reference) = error.reference() {
+                <p>{ t.convert.formats_failed_lead }{ " " }{ error.user_message(t) }</p>
+                if let Some(reference) = error.reference(t) {
                     <p class="reference">{ reference }</p>
                 }
                 <button type="button" class="button button-secondary" onclick={retry_formats}
-                    disabled={!online} data-testid="formats-retry">{ "Retry" }</button>
+                    disabled={!online} data-testid="formats-retry">{ t.convert.retry }</button>
             </div>
         },
         _ => html! {},
@@ -108,11 +112,15 @@ pub fn ConversionPanel() -> Html {
             &zone,
             &DropZoneProps {
                 accept: catalog.accept_attribute().into(),
-                hint: hint(&formats.state, &catalog).into(),
-                rejection: store.rejection.clone().map(AttrValue::from),
+                hint: hint(&formats.state, &catalog, t).into(),
+                rejection: store
+                    .rejection
+                    .as_ref()
+                    .map(|rejection| AttrValue::from(rejection.user_message(t))),
                 compact,
                 disabled: false,
                 on_file: on_file.clone(),
+                language,
             },
         )
     };
@@ -126,21 +134,23 @@ pub fn ConversionPanel() -> Html {
                 .as_ref()
                 .map(|file| AttrValue::from(browser::file::mime_of(file)));
             let convert_label = match (online, target) {
-                (false, _) => "Offline: connect to convert".to_owned(),
-                (true, Some(target)) => {
-                    format!("Convert to {}", trustyconvert_core::target_label(target))
-                }
-                (true, None) => "Convert".to_owned(),
+                (false, _) => t.convert.offline_convert.to_owned(),
+                (true, Some(target)) => fill(
+                    t.convert.convert_to,
+                    &[("target", &trustyconvert_core::target_label(target, t))],
+                ),
+                (true, None) => t.convert.convert.to_owned(),
             };
             html! {
                 <>
-                    <h2 class="step-title" tabindex="-1" ref={headings.chosen.clone()}>{ "Ready to convert" }</h2>
-                    { file_summary(&FileSummaryProps { file: file.clone(), mime }) }
+                    <h2 class="step-title" tabindex="-1" ref={headings.chosen.clone()}>{ t.convert.ready_heading }</h2>
+                    { file_summary(&FileSummaryProps { file: file.clone(), mime, language }) }
                     { target_picker(&TargetPickerProps {
                         targets,
                         selected: target.clone().map(AttrValue::from),
                         disabled: false,
                         on_change: on_target,
+                        language,
                     }) }
                     <div class="actions">
                         <button type="button" class="button button-primary" onclick={start}
@@ -158,12 +168,13 @@ pub fn ConversionPanel() -> Html {
             html! {
                 <>
                     if let Some(plan) = job.plan() {
-                        { file_summary(&FileSummaryProps { file: plan.file.clone(), mime: None }) }
+                        { file_summary(&FileSummaryProps { file: plan.file.clone(), mime: None, language }) }
                     }
                     { job_progress(&JobProgressProps {
                         job: job.clone(),
                         on_cancel: cancel,
                         heading: headings.progress.clone(),
+                        language,
                     }) }
                 </>
             }
@@ -176,12 +187,13 @@ pub fn ConversionPanel() -> Html {
             on_download: download,
             on_reset: reset,
             heading: headings.done.clone(),
+            language,
         }),
         job @ JobState::Failed { plan, .. } => html! {
             <>
                 // The file is still held: say which one "Try again" will convert.
                 if let Some(plan) = plan {
-                    { file_summary(&FileSummaryProps { file: plan.file.clone(), mime: None }) }
+                    { file_summary(&FileSummaryProps { file: plan.file.clone(), mime: None, language }) }
                 }
                 { failure_notice(&FailureNoticeProps {
                     job: job.clone(),
@@ -190,6 +202,7 @@ pub fn ConversionPanel() -> Html {
                     on_retry: retry,
                     on_reset: reset,
                     heading: headings.failed.clone(),
+                    language,
                 }) }
                 if plan.is_none() { { drop_zone(false) } }
             </>
@@ -199,10 +212,10 @@ pub fn ConversionPanel() -> Html {
     html! {
         <section class="panel conversion-panel" aria-labelledby="convert-title" data-testid="conversion-panel"
             data-state={state_name(&store.job)}>
-            <h1 id="convert-title" class="panel-title" tabindex="-1" ref={headings.idle.clone()}>{ "Convert a file" }</h1>
+            <h1 id="convert-title" class="panel-title" tabindex="-1" ref={headings.idle.clone()}>{ t.convert.heading }</h1>
             // Always in the page, so what a running job is doing is announced as it changes.
             <p class="visually-hidden" role="status" data-testid="job-status">
-                { status_text(&store.job).unwrap_or_default() }
+                { status_text(&store.job, t).unwrap_or_default() }
             </p>
             { formats_notice }
             { body }

@@ -4,22 +4,26 @@
 
 use std::rc::Rc;
 
-use trustyconvert_core::JobId;
+use trustyconvert_core::i18n::{fill, Catalogue};
+use trustyconvert_core::{JobFailure, JobId, MissingFeature};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{endpoints, use_api, ApiClient, ApiRequest};
 use crate::browser;
+use crate::language::use_texts;
 use crate::session::use_session;
 
 /// Uploads a tiny text file under a fresh job id.
-async fn probe_upload(api: &ApiClient) -> Result<(), String> {
-    let bytes = browser::random::random_bytes16().ok_or("this browser offers no crypto")?;
+async fn probe_upload(api: &ApiClient) -> Result<(), JobFailure> {
+    let missing = |missing| JobFailure::Unsupported { missing };
+    let bytes =
+        browser::random::random_bytes16().ok_or_else(|| missing(MissingFeature::Crypto))?;
     let file = browser::file::text_file(
         "trustyconvert-probe.txt",
         "TrustyConvert diagnostics probe\n",
     )
-    .ok_or("the browser could not make a file")?;
+    .ok_or_else(|| missing(MissingFeature::Blob))?;
     let job_id = JobId::from_random_bytes(bytes);
     endpoints::upload(
         api,
@@ -29,20 +33,59 @@ async fn probe_upload(api: &ApiClient) -> Result<(), String> {
     )
     .await
     .map(drop)
-    .map_err(|error| error.user_message())
+    .map_err(JobFailure::Api)
+}
+
+/// Where the probes are, worded when shown (so a change of language rewords it).
+#[derive(Clone, PartialEq)]
+enum ProbeOutcome {
+    Sending(usize),
+    Done {
+        succeeded: usize,
+        count: usize,
+        first_error: Option<JobFailure>,
+    },
+}
+
+impl ProbeOutcome {
+    fn text(&self, t: &Catalogue) -> String {
+        let d = &t.diagnostics;
+        match self {
+            ProbeOutcome::Sending(count) => t.count(&d.sending, *count as u64),
+            ProbeOutcome::Done {
+                succeeded,
+                count,
+                first_error,
+            } => {
+                let mut text = fill(
+                    t.plural(&d.succeeded, *count as u64),
+                    &[
+                        ("succeeded", &succeeded.to_string()),
+                        ("count", &count.to_string()),
+                    ],
+                );
+                if let Some(error) = first_error {
+                    text.push(' ');
+                    text.push_str(&fill(d.first_error, &[("error", &error.user_message(t))]));
+                }
+                text
+            }
+        }
+    }
 }
 
 #[component]
 pub fn Diagnostics() -> Html {
     let session = use_session();
     let api = use_api();
-    let outcome = use_state(|| None::<String>);
+    let t = use_texts();
+    let outcome = use_state(|| None::<ProbeOutcome>);
 
     let run = |count: usize| {
         let (api, outcome) = (api.clone(), outcome.clone());
         Callback::from(move |_| {
             let (api, outcome) = (api.clone(), outcome.clone());
-            outcome.set(Some(format!("Sending {count} probe upload(s)…")));
+            outcome.set(Some(ProbeOutcome::Sending(count)));
             spawn_local(async move {
                 let api = Rc::new(api);
                 let probes = (0..count).map(|_| {
@@ -52,11 +95,11 @@ pub fn Diagnostics() -> Html {
                 let results = futures::future::join_all(probes).await;
                 let succeeded = results.iter().filter(|result| result.is_ok()).count();
                 let first_error = results.into_iter().find_map(Result::err);
-                let mut text = format!("{succeeded} of {count} probe upload(s) succeeded.");
-                if let Some(error) = first_error {
-                    text.push_str(&format!(" First error: {error}"));
-                }
-                outcome.set(Some(text));
+                outcome.set(Some(ProbeOutcome::Done {
+                    succeeded,
+                    count,
+                    first_error,
+                }));
             });
         })
     };
@@ -64,21 +107,21 @@ pub fn Diagnostics() -> Html {
     let state = &session.state;
     html! {
         <section class="panel diagnostics" aria-labelledby="diagnostics-title" data-testid="diagnostics">
-            <h2 id="diagnostics-title" class="panel-title">{ "Session diagnostics" }</h2>
+            <h2 id="diagnostics-title" class="panel-title">{ t.diagnostics.heading }</h2>
             <dl class="diagnostics-facts">
-                <dt>{ "Phase" }</dt><dd data-testid="diag-phase">{ state.phase.name() }</dd>
-                <dt>{ "Session epoch" }</dt><dd data-testid="diag-epoch">{ state.epoch.0 }</dd>
-                <dt>{ "Token known" }</dt><dd>{ if state.token.is_some() { "yes" } else { "no" } }</dd>
-                <dt>{ "Inits sent" }</dt><dd data-testid="diag-inits">{ state.counters.inits }</dd>
-                <dt>{ "Recoveries" }</dt><dd data-testid="diag-recoveries">{ state.counters.recoveries }</dd>
-                <dt>{ "Cookie syncs" }</dt><dd data-testid="diag-syncs">{ state.counters.syncs }</dd>
+                <dt>{ t.diagnostics.phase }</dt><dd data-testid="diag-phase">{ state.phase.name() }</dd>
+                <dt>{ t.diagnostics.epoch }</dt><dd data-testid="diag-epoch">{ state.epoch.0 }</dd>
+                <dt>{ t.diagnostics.token_known }</dt><dd>{ if state.token.is_some() { t.diagnostics.yes } else { t.diagnostics.no } }</dd>
+                <dt>{ t.diagnostics.inits }</dt><dd data-testid="diag-inits">{ state.counters.inits }</dd>
+                <dt>{ t.diagnostics.recoveries }</dt><dd data-testid="diag-recoveries">{ state.counters.recoveries }</dd>
+                <dt>{ t.diagnostics.syncs }</dt><dd data-testid="diag-syncs">{ state.counters.syncs }</dd>
             </dl>
             <div class="diagnostics-actions">
-                <button type="button" class="button" onclick={run(1)} data-testid="probe-one">{ "Probe upload" }</button>
-                <button type="button" class="button" onclick={run(5)} data-testid="probe-five">{ "5 probe uploads at once" }</button>
+                <button type="button" class="button" onclick={run(1)} data-testid="probe-one">{ t.diagnostics.probe_one }</button>
+                <button type="button" class="button" onclick={run(5)} data-testid="probe-five">{ t.diagnostics.probe_five }</button>
             </div>
-            if let Some(text) = (*outcome).clone() {
-                <p class="diagnostics-outcome" role="status" data-testid="probe-outcome">{ text }</p>
+            if let Some(outcome) = outcome.as_ref() {
+                <p class="diagnostics-outcome" role="status" data-testid="probe-outcome">{ outcome.text(t) }</p>
             }
         </section>
     }

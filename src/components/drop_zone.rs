@@ -7,6 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::browser::file;
+use crate::language::Language;
 
 #[derive(Properties, PartialEq)]
 pub struct DropZoneProps {
@@ -23,6 +24,7 @@ pub struct DropZoneProps {
     #[prop_or_default]
     pub disabled: bool,
     pub on_file: Callback<web_sys::File>,
+    pub language: Language,
 }
 
 /// What the drop zone keeps between renders, held by the component that shows it: the drop
@@ -113,10 +115,11 @@ pub fn drop_zone(state: &DropZoneState, props: &DropZoneProps) -> Html {
         })
     };
 
+    let t = props.language.0;
     let lead = if props.compact {
-        "Drop another file here, or choose one"
+        t.drop.lead_another
     } else {
-        "Drop a file here, or choose one"
+        t.drop.lead
     };
     let class = classes!(
         "dropzone",
@@ -140,7 +143,7 @@ pub fn drop_zone(state: &DropZoneState, props: &DropZoneProps) -> Html {
                     data-testid="file-input" accept={props.accept.clone()} aria-describedby="dropzone-hint"
                     disabled={props.disabled} {onchange} />
                 <label for="file-input" class="button button-secondary dropzone-button"
-                    data-testid="choose-file">{ "Choose file" }</label>
+                    data-testid="choose-file">{ t.drop.choose }</label>
             </div>
             if let Some(rejection) = props.rejection.clone() {
                 <p class="field-error" role="alert" data-testid="file-rejection">{ rejection }</p>

@@ -7,11 +7,13 @@ use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
 use trustyconvert_core::conversion::recovery::seconds_left;
+use trustyconvert_core::i18n::fill;
 use trustyconvert_core::{JobFailure, JobState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::browser::clock;
+use crate::language::Language;
 
 /// How often the countdown looks at the clock (it re-renders only when the seconds change).
 const COUNTDOWN_TICK_MS: u32 = 250;
@@ -25,17 +27,19 @@ pub struct FailureNoticeProps {
     pub on_reset: Callback<()>,
     /// On the step's heading, so the panel can move focus there when the step changes.
     pub heading: NodeRef,
+    pub language: Language,
 }
 
 /// A plain function, not a component: each component type costs the bundle its own mount,
 /// hydrate and update code; the countdown's state lives in the panel.
 pub fn failure_notice(props: &FailureNoticeProps) -> Html {
     let wait = props.wait;
+    let t = props.language.0;
     let JobState::Failed { plan, failure } = &props.job else {
         return html! {};
     };
     let reference = match failure {
-        JobFailure::Api(error) => error.reference(),
+        JobFailure::Api(error) => error.reference(t),
         _ => None,
     };
     let retry = {
@@ -49,8 +53,8 @@ pub fn failure_notice(props: &FailureNoticeProps) -> Html {
     html! {
         // The toast announces the failure; this stays on the page without announcing it twice.
         <div class="failure" data-testid="failure">
-            <h2 class="step-title" tabindex="-1" ref={props.heading.clone()}>{ failure.title() }</h2>
-            <p class="failure-message" data-testid="failure-message">{ failure.user_message() }</p>
+            <h2 class="step-title" tabindex="-1" ref={props.heading.clone()}>{ failure.title(t) }</h2>
+            <p class="failure-message" data-testid="failure-message">{ failure.user_message(t) }</p>
             if let Some(reference) = reference {
                 <p class="reference">{ reference }</p>
             }
@@ -58,11 +62,11 @@ pub fn failure_notice(props: &FailureNoticeProps) -> Html {
                 if plan.is_some() && failure.is_worth_retrying() {
                     <button type="button" class="button button-primary" onclick={retry}
                         disabled={!props.online || wait > 0} data-testid="retry">
-                        if wait > 0 { { format!("Try again in {wait} s") } } else { { "Try again" } }
+                        if wait > 0 { { fill(t.failure.try_again_in, &[("seconds", &wait.to_string())]) } } else { { t.failure.try_again } }
                     </button>
                 }
                 <button type="button" class="button button-quiet" onclick={reset} data-testid="convert-another">
-                    { "Convert another file" }
+                    { t.done.another }
                 </button>
             </div>
         </div>

@@ -1,12 +1,13 @@
 //! The page footer.
 
+use trustyconvert_core::i18n::Catalogue;
 use yew::prelude::*;
 
 /// A plain function: the footer has no state.
-pub fn footer() -> Html {
+pub fn footer(t: &Catalogue) -> Html {
     html! {
         <footer class="footer">
-            <p>{ "Files are converted on our server and deleted when your session ends. No account needed." }</p>
+            <p>{ t.page.footer }</p>
         </footer>
     }
 }

@@ -1,10 +1,12 @@
 //! Progress of a running job: the upload (bytes and percent, with Cancel) and the conversion
 //! (the server's progress when it gives one).
 
+use trustyconvert_core::i18n::{fill, Catalogue};
 use trustyconvert_core::{target_label, upload_progress_text, JobState};
 use yew::prelude::*;
 
 use super::progress_bar::{progress_bar, ProgressBarProps};
+use crate::language::Language;
 
 /// The arguments of a plain view function (no component, so no `Properties`).
 #[derive(PartialEq)]
@@ -13,19 +15,20 @@ pub struct JobProgressProps {
     pub on_cancel: Callback<()>,
     /// On the step's heading, so the panel can move focus there when the step changes.
     pub heading: NodeRef,
+    pub language: Language,
 }
 
 /// What a running job is doing, in words ("Converting to JPEG…"); None when it is not running.
 /// The heading shows it; the panel's status region announces it.
-pub fn status_text(job: &JobState) -> Option<String> {
+pub fn status_text(job: &JobState, t: &Catalogue) -> Option<String> {
     let target = job
         .plan()
-        .map(|plan| target_label(&plan.target))
+        .map(|plan| target_label(&plan.target, t))
         .unwrap_or_default();
     match job {
-        JobState::Uploading { .. } => Some("Uploading…".to_owned()),
-        JobState::Uploaded { .. } => Some(format!("Starting the conversion to {target}…")),
-        JobState::Converting { .. } => Some(format!("Converting to {target}…")),
+        JobState::Uploading { .. } => Some(t.progress.uploading.to_owned()),
+        JobState::Uploaded { .. } => Some(fill(t.progress.starting, &[("target", &target)])),
+        JobState::Converting { .. } => Some(fill(t.progress.converting, &[("target", &target)])),
         _ => None,
     }
 }
@@ -37,19 +40,20 @@ pub fn job_progress(props: &JobProgressProps) -> Html {
         let on_cancel = props.on_cancel.clone();
         Callback::from(move |_| on_cancel.emit(()))
     };
-    let Some(title) = status_text(&props.job) else {
+    let t = props.language.0;
+    let Some(title) = status_text(&props.job, t) else {
         return html! {};
     };
     let bar = match &props.job {
         JobState::Uploading { sent, total, .. } => progress_bar(&ProgressBarProps {
             value: props.job.upload_percent(),
-            label: "Upload progress".into(),
-            text: Some(upload_progress_text(*sent, *total).into()),
+            label: t.progress.upload_label.into(),
+            text: Some(upload_progress_text(*sent, *total, t).into()),
             testid: "upload-progress".into(),
         }),
         JobState::Uploaded { .. } => progress_bar(&ProgressBarProps {
             value: None,
-            label: "Conversion progress".into(),
+            label: t.progress.conversion_label.into(),
             text: None,
             testid: "convert-progress".into(),
         }),
@@ -57,13 +61,13 @@ pub fn job_progress(props: &JobProgressProps) -> Html {
             progress, queued, ..
         } => {
             let text = match (queued, progress) {
-                (true, _) => "Waiting for a free converter…".to_owned(),
-                (false, Some(percent)) => format!("{percent}%"),
-                (false, None) => "Working…".to_owned(),
+                (true, _) => t.progress.waiting_for_converter.to_owned(),
+                (false, Some(percent)) => t.percent(*percent),
+                (false, None) => t.progress.working.to_owned(),
             };
             progress_bar(&ProgressBarProps {
                 value: *progress,
-                label: "Conversion progress".into(),
+                label: t.progress.conversion_label.into(),
                 text: Some(text.into()),
                 testid: "convert-progress".into(),
             })
@@ -77,7 +81,7 @@ pub fn job_progress(props: &JobProgressProps) -> Html {
             { bar }
             <div class="actions">
                 <button type="button" class="button button-quiet" onclick={cancel} data-testid="cancel">
-                    { "Cancel" }
+                    { t.progress.cancel }
                 </button>
             </div>
         </div>

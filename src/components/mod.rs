@@ -10,6 +10,7 @@ pub mod file_summary;
 pub mod footer;
 pub mod header;
 pub mod job_progress;
+pub mod language_menu;
 pub mod offline_banner;
 pub mod progress_bar;
 pub mod session_bar;

@@ -4,35 +4,39 @@
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use trustyconvert_core::i18n::Catalogue;
+use trustyconvert_core::ApiError;
+
+use crate::language::use_texts;
 use crate::session::{use_session, SessionPhase};
 
-fn phase_text(phase: &SessionPhase) -> (&'static str, &'static str) {
+fn phase_text(phase: &SessionPhase, t: &Catalogue) -> (&'static str, &'static str) {
+    let s = &t.session;
     match phase {
-        SessionPhase::Unknown => ("Connecting…", "pending"),
+        SessionPhase::Unknown => (s.connecting, "pending"),
         // A token from the cookie names a session that may have expired: nothing is claimed
         // until an answer proves it.
-        SessionPhase::Unverified => ("Session found", "pending"),
-        SessionPhase::Ready => ("Session active", "ready"),
-        SessionPhase::Initializing => ("Starting session…", "pending"),
-        SessionPhase::Closed => ("Session closed", "closed"),
-        SessionPhase::Failed(_) => ("No session", "failed"),
+        SessionPhase::Unverified => (s.found, "pending"),
+        SessionPhase::Ready => (s.active, "ready"),
+        SessionPhase::Initializing => (s.starting, "pending"),
+        SessionPhase::Closed => (s.closed, "closed"),
+        SessionPhase::Failed(_) => (s.none, "failed"),
     }
 }
 
 #[component]
 pub fn SessionBar() -> Html {
     let session = use_session();
+    let t = use_texts();
     let confirming = use_state(|| false);
     let closing = use_state(|| false);
-    let close_error = use_state(|| None::<String>);
+    let close_error = use_state(|| None::<ApiError>);
     let retrying = use_state(|| false);
 
-    let (label, tone) = phase_text(&session.state.phase);
+    let (label, tone) = phase_text(&session.state.phase, t);
     let detail = match &session.state.phase {
-        SessionPhase::Failed(reason) => Some(reason.clone()),
-        SessionPhase::Closed => Some(
-            "Your files were deleted. A new session starts when you convert a file.".to_owned(),
-        ),
+        SessionPhase::Failed(reason) => Some(reason.user_message(t)),
+        SessionPhase::Closed => Some(t.session.closed_detail.to_owned()),
         _ => None,
     };
     let can_close = matches!(
@@ -80,7 +84,7 @@ pub fn SessionBar() -> Html {
                 closing.set(false);
                 confirming.set(false);
                 if let Err(error) = outcome {
-                    close_error.set(Some(error.user_message()));
+                    close_error.set(Some(error));
                 }
             });
         })
@@ -98,32 +102,32 @@ pub fn SessionBar() -> Html {
             if failed {
                 <button type="button" class="button button-quiet" onclick={retry} disabled={*retrying}
                     data-testid="session-retry">
-                    { if *retrying { "Trying again…" } else { "Try again" } }
+                    { if *retrying { t.session.trying_again } else { t.session.try_again } }
                 </button>
             }
             if can_close && !*confirming {
                 <button type="button" class="button button-quiet" onclick={ask} data-testid="close-session">
-                    { "Close session" }
+                    { t.session.close }
                 </button>
             }
             if *confirming {
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-close-title" aria-describedby="confirm-close-text">
-                    <p id="confirm-close-title" class="confirm-title">{ "Close your session?" }</p>
+                    <p id="confirm-close-title" class="confirm-title">{ t.session.confirm_title }</p>
                     <p id="confirm-close-text" class="confirm-text">
-                        { "This deletes your uploaded and converted files from our server now. Downloads in progress stop working." }
+                        { t.session.confirm_detail }
                     </p>
                     <div class="confirm-actions">
                         <button type="button" class="button button-danger" onclick={close} disabled={*closing} data-testid="confirm-close">
-                            { if *closing { "Closing…" } else { "Close session and delete files" } }
+                            { if *closing { t.session.closing } else { t.session.confirm_close } }
                         </button>
                         <button type="button" class="button button-quiet" onclick={keep} disabled={*closing}>
-                            { "Keep session" }
+                            { t.session.keep }
                         </button>
                     </div>
                 </div>
             }
-            if let Some(error) = (*close_error).clone() {
-                <span class="session-error" role="alert">{ error }</span>
+            if let Some(error) = close_error.as_ref() {
+                <span class="session-error" role="alert">{ error.user_message(t) }</span>
             }
         </div>
     }

@@ -1,8 +1,11 @@
 //! The target format picker: only the targets the catalog allows for the chosen file, each once,
 //! grouped (`<optgroup>`), labelled, with the default preselected.
 
-use trustyconvert_core::{FormatGroup, TargetOption};
+use trustyconvert_core::i18n::fill;
+use trustyconvert_core::{format_label, FormatGroup, TargetOption};
 use yew::prelude::*;
+
+use crate::language::Language;
 
 #[derive(Properties, PartialEq)]
 pub struct TargetPickerProps {
@@ -13,6 +16,7 @@ pub struct TargetPickerProps {
     #[prop_or_default]
     pub disabled: bool,
     pub on_change: Callback<String>,
+    pub language: Language,
 }
 
 /// Targets in their given order, split into consecutive groups.
@@ -30,6 +34,7 @@ fn grouped(targets: &[TargetOption]) -> Vec<(FormatGroup, Vec<&TargetOption>)> {
 /// A plain function, not a component: it has no state of its own, and each component type
 /// costs the bundle its own mount, hydrate and update code.
 pub fn target_picker(props: &TargetPickerProps) -> Html {
+    let t = props.language.0;
     let onchange = {
         let on_change = props.on_change.clone();
         Callback::from(move |event: Event| {
@@ -40,7 +45,7 @@ pub fn target_picker(props: &TargetPickerProps) -> Html {
     };
     if props.targets.is_empty() {
         return html! {
-            <p class="field-error" role="alert">{ "No conversion is available for this file type." }</p>
+            <p class="field-error" role="alert">{ t.convert.no_target }</p>
         };
     }
     let selected = props.selected.as_deref();
@@ -48,18 +53,21 @@ pub fn target_picker(props: &TargetPickerProps) -> Html {
         let is_selected = selected.map_or(target.is_default, |s| s == target.send_as);
         html! {
             <option value={target.send_as.clone()} selected={is_selected}>
-                { target.label.clone() }
-                if target.is_default { { " (recommended)" } }
+                if target.is_default {
+                    { fill(t.convert.recommended, &[("target", &format_label(&target.format, t))]) }
+                } else {
+                    { format_label(&target.format, t) }
+                }
             </option>
         }
     };
     html! {
         <div class="field">
-            <label class="field-label" for="target-format">{ "Convert to" }</label>
+            <label class="field-label" for="target-format">{ t.convert.target_label }</label>
             <select id="target-format" class="select" data-testid="target-select"
                 disabled={props.disabled} {onchange}>
                 { for grouped(&props.targets).into_iter().map(|(group, members)| html! {
-                    <optgroup label={group.label()}>
+                    <optgroup label={group.label(t)}>
                         { for members.into_iter().map(option) }
                     </optgroup>
                 }) }

@@ -18,7 +18,7 @@ use yewdux::Dispatch;
 use super::store::ConversionStore;
 use crate::api::ApiClient;
 use crate::browser;
-use crate::toast::ToastService;
+use crate::toast::{ToastMessage, ToastService};
 use crate::transport::SharedTransport;
 
 /// Why a run stopped before the job completed.
@@ -91,7 +91,6 @@ impl ConversionFlow {
                 });
             }
             Err(rejection) => {
-                let message = rejection.user_message();
                 let held = self.jobs.get().file.is_some();
                 if !held {
                     self.dismiss_failure_toast();
@@ -101,7 +100,7 @@ impl ConversionFlow {
                         store.stop_current_run();
                         store.apply(JobEvent::Reset);
                     }
-                    store.rejection = Some(message);
+                    store.rejection = Some(rejection);
                 });
             }
         }
@@ -183,11 +182,11 @@ impl ConversionFlow {
         match stopped {
             Some(true) => self
                 .toasts
-                .info("Cancelled. Your file was not converted; you can start again."),
+                .info(ToastMessage::Cancelled),
             // The server may well finish it: Convert resumes that job (see `start`).
             Some(false) => self
                 .toasts
-                .info("Stopped waiting for the conversion. Convert again to pick it up."),
+                .info(ToastMessage::StoppedWaiting),
             None => {}
         }
     }
@@ -276,7 +275,7 @@ impl ConversionFlow {
                 }
                 Err(Stop::Stale) => return,
                 Err(Stop::Job(failure)) => {
-                    let toast = self.toasts.error(failure.user_message());
+                    let toast = self.toasts.error(ToastMessage::Job(failure));
                     self.jobs
                         .reduce_mut(|store| store.failure_toast = Some(toast));
                     return;
@@ -290,8 +289,7 @@ impl ConversionFlow {
                 AfterFailure::RedoFromFile => {
                     log::info!("conversion: the session was replaced; redoing the job");
                     self.jobs.reduce_mut(ConversionStore::redo_from_file);
-                    self.toasts
-                        .info("Your session was renewed. Converting your file again…");
+                    self.toasts.info(ToastMessage::Renewed);
                 }
                 // `cancel()` already moved the state and said so.
                 AfterFailure::Cancelled => return,

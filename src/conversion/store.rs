@@ -3,7 +3,7 @@
 //! handle, which run of the flow is current, the job a retry can resume, and how long the server
 //! asked to wait before one.
 
-use trustyconvert_core::{next_job_state, JobEvent, JobId, JobState, SessionEpoch};
+use trustyconvert_core::{next_job_state, FileRejection, JobEvent, JobId, JobState, SessionEpoch};
 use yewdux::Store;
 
 use crate::browser::abort::AbortHandle;
@@ -14,7 +14,7 @@ pub struct ConversionStore {
     /// The browser's own `File`: never read into wasm memory, sent as is in `FormData`.
     pub file: Option<web_sys::File>,
     /// Why the last chosen file was refused before any upload (shown at the drop zone).
-    pub rejection: Option<String>,
+    pub rejection: Option<FileRejection>,
     /// Increases with every start, cancel and reset: a run that sees another number stops.
     pub run: u64,
     /// Aborts the upload in flight.

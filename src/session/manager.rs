@@ -233,7 +233,7 @@ impl SessionManager {
         self.inner.init_not_before_ms.set(asked);
         let failures = self.inner.consecutive_init_failures.get().saturating_add(1);
         self.inner.consecutive_init_failures.set(failures);
-        self.apply(Change::InitFailed(error.user_message()));
+        self.apply(Change::InitFailed(error.clone()));
         error
     }
 

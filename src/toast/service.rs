@@ -7,6 +7,7 @@ use trustyconvert_core::ApiError;
 use wasm_bindgen_futures::spawn_local;
 use yewdux::Dispatch;
 
+use super::message::ToastMessage;
 use super::store::{ToastStore, ToastTone};
 
 /// How long an info or success toast stays.
@@ -22,26 +23,25 @@ impl ToastService {
         Self { dispatch }
     }
 
-    pub fn info(&self, message: impl Into<String>) {
-        self.push_transient(ToastTone::Info, message.into());
+    pub fn info(&self, message: ToastMessage) {
+        self.push_transient(ToastTone::Info, message);
     }
 
-    pub fn success(&self, message: impl Into<String>) {
-        self.push_transient(ToastTone::Success, message.into());
+    pub fn success(&self, message: ToastMessage) {
+        self.push_transient(ToastTone::Success, message);
     }
 
     /// An API failure: its user message (the server's own where it has one) and its reference.
     /// Returns the toast's id, so the failure's toast can go once the person acts on it.
     pub fn api_error(&self, error: &ApiError) -> u64 {
-        let message = error.user_message();
+        let message = ToastMessage::Api(error.clone());
         let correlation_id = error.correlation_id.clone();
         self.dispatch
             .reduce_mut(|store| store.push(ToastTone::Error, message, correlation_id))
     }
 
     /// An error found in the page itself (nothing was sent, so no reference); returns its id.
-    pub fn error(&self, message: impl Into<String>) -> u64 {
-        let message = message.into();
+    pub fn error(&self, message: ToastMessage) -> u64 {
         self.dispatch
             .reduce_mut(|store| store.push(ToastTone::Error, message, None))
     }
@@ -52,7 +52,7 @@ impl ToastService {
 
     /// The same message pushed again stays `AUTO_DISMISS` from its latest push: each push arms
     /// a timer for its own stamp, and only the latest one's can remove it.
-    fn push_transient(&self, tone: ToastTone, message: String) {
+    fn push_transient(&self, tone: ToastTone, message: ToastMessage) {
         let (id, stamp) = self.dispatch.reduce_mut(|store| {
             let id = store.push(tone, message, None);
             (id, store.stamp_of(id))

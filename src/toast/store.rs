@@ -3,6 +3,8 @@
 
 use yewdux::Store;
 
+use super::message::ToastMessage;
+
 /// How a toast reads and whether it stays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToastTone {
@@ -16,7 +18,7 @@ pub enum ToastTone {
 pub struct Toast {
     pub id: u64,
     pub tone: ToastTone,
-    pub message: String,
+    pub message: ToastMessage,
     /// The server's correlation id, for support (shown with a Copy button).
     pub correlation_id: Option<String>,
     /// Changes with every push of this toast: a dismissal timer armed for an earlier push sees
@@ -39,7 +41,7 @@ impl ToastStore {
     pub fn push(
         &mut self,
         tone: ToastTone,
-        message: String,
+        message: ToastMessage,
         correlation_id: Option<String>,
     ) -> u64 {
         self.next_stamp += 1;

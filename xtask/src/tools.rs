@@ -11,6 +11,12 @@ const WASM_OPT_VERSION: &str = "version 132";
 /// Minifies the wasm-bindgen glue, which Trunk's own minifier cannot parse.
 const TERSER_NPM: &str = "terser@5.51.4";
 const TERSER_VERSION: &str = "terser 5.51.4";
+/// The accessibility rules the e2e runs in the page (only its `axe.min.js` is used).
+const AXE_NPM: &str = "axe-core@4.14.1";
+const AXE_VERSION: &str = "4.14.1";
+/// A CJK font for the e2e screenshots of the Chinese pages: without one, Chromium draws boxes.
+const CJK_FONT_PACKAGE: &str = "fonts-wqy-microhei";
+const CJK_FONT_FAMILY: &str = "WenQuanYi Micro Hei";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's nginx, run by the e2e as a static host.
@@ -35,7 +41,7 @@ pub fn ensure(need: Need) -> Result<(), String> {
         }
     }
     if need == Need::All {
-        for step in [chromium, nginx] {
+        for step in [chromium, cjk_font, nginx] {
             if let Err(line) = step() {
                 missing.push(line);
             }
@@ -126,22 +132,27 @@ pub fn terser() -> PathBuf {
     workspace::tools_dir().join("node_modules/.bin/terser")
 }
 
-/// wasm-opt from npm's binaryen (Debian's binaryen 108 cannot parse our wasm) and terser, into
-/// .tools/, in one npm install: a second `--no-save` install would prune the first.
+/// axe-core's browser bundle, which the e2e injects into the page (from npm, in .tools/).
+pub fn axe_script() -> PathBuf {
+    workspace::tools_dir().join("node_modules/axe-core/axe.min.js")
+}
+
+/// wasm-opt from npm's binaryen (Debian's binaryen 108 cannot parse our wasm), terser and
+/// axe-core, into .tools/, in one npm install: a second `--no-save` install would prune the first.
 fn npm_tools() -> Result<(), String> {
     let wasm_opt = workspace::tools_dir().join("node_modules/.bin/wasm-opt");
     let present = |tool: &Path, version: &str| {
         run::first_line(tool, &["--version"]).is_some_and(|line| line.contains(version))
     };
-    if present(&wasm_opt, WASM_OPT_VERSION) && present(&terser(), TERSER_VERSION) {
+    if present(&wasm_opt, WASM_OPT_VERSION) && present(&terser(), TERSER_VERSION) && axe_present() {
         return Ok(());
     }
-    let wanted = format!("{BINARYEN_NPM} {TERSER_NPM}");
+    let wanted = format!("{BINARYEN_NPM} {TERSER_NPM} {AXE_NPM}");
     if find("npm").is_none() {
-        return Err(format!("wasm-opt and terser ({wanted}): npm is not installed; install Node.js and npm (e.g. `apt-get install npm`), then rerun"));
+        return Err(format!("wasm-opt, terser and axe-core ({wanted}): npm is not installed; install Node.js and npm (e.g. `apt-get install npm`), then rerun"));
     }
     announce(
-        &format!("wasm-opt and terser ({wanted})"),
+        &format!("wasm-opt, terser and axe-core ({wanted})"),
         "npm install into .tools/",
     );
     let dir = workspace::tools_dir();
@@ -159,11 +170,22 @@ fn npm_tools() -> Result<(), String> {
             "--no-save",
             BINARYEN_NPM,
             TERSER_NPM,
+            AXE_NPM,
         ],
     ))
     .map_err(|error| {
-        format!("wasm-opt and terser: `npm install --prefix .tools {wanted}` failed ({error}); check access to the npm registry, then rerun")
+        format!("wasm-opt, terser and axe-core: `npm install --prefix .tools {wanted}` failed ({error}); check access to the npm registry, then rerun")
     })
+}
+
+/// axe-core has no binary to ask: its package.json names the version, beside the bundle.
+fn axe_present() -> bool {
+    let manifest = workspace::tools_dir().join("node_modules/axe-core/package.json");
+    let Ok(text) = std::fs::read_to_string(manifest) else {
+        return false;
+    };
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains(&format!("\"version\":\"{AXE_VERSION}\"")) && axe_script().is_file()
 }
 
 fn chromium() -> Result<(), String> {
@@ -172,6 +194,24 @@ fn chromium() -> Result<(), String> {
     }
     announce("chromium + chromium-driver", "apt-get install (~1.5 min)");
     debian_packages(&["chromium", "chromium-driver"])
+}
+
+/// Debian's WenQuanYi Micro Hei, which the e2e's Chromium falls back to for Chinese text.
+fn cjk_font() -> Result<(), String> {
+    // fontconfig is what Chromium asks; dpkg too, as fc-list comes with Chromium, which a first
+    // run may not have yet.
+    let listed = std::process::Command::new("fc-list")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains(CJK_FONT_FAMILY));
+    let packaged = std::process::Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", CJK_FONT_PACKAGE])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "install ok installed");
+    if listed || packaged {
+        return Ok(());
+    }
+    announce(CJK_FONT_PACKAGE, "apt-get install");
+    debian_packages(&[CJK_FONT_PACKAGE])
 }
 
 /// nginx for the e2e's static host: Debian's smallest build, which the tests run as their own

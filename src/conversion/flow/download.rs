@@ -8,6 +8,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::ConversionFlow;
 use crate::api::endpoints;
 use crate::browser;
+use crate::toast::ToastMessage;
 
 impl ConversionFlow {
     /// One click on Download: a fresh single-use token, then the browser downloads in place.
@@ -34,13 +35,11 @@ impl ConversionFlow {
                 let url = endpoints::download_url(self.client.session().api_base(), &token);
                 if browser::download::start(&url) {
                     self.jobs.reduce_mut(|store| store.downloads_started += 1);
-                    self.toasts.success(format!(
-                        "Downloading {}.",
-                        converted_file_name(&plan.file.name, &plan.target)
-                    ));
+                    self.toasts.success(ToastMessage::Downloading {
+                        name: converted_file_name(&plan.file.name, &plan.target),
+                    });
                 } else {
-                    self.toasts
-                        .error("The download could not be started in this page. Please reload and try again.");
+                    self.toasts.error(ToastMessage::DownloadNotStarted);
                 }
                 return;
             }
@@ -53,9 +52,7 @@ impl ConversionFlow {
                     store.redo_from_file();
                     store.run
                 });
-                self.toasts.info(
-                    "Your session was renewed. Converting your file again before the download…",
-                );
+                self.toasts.info(ToastMessage::RenewedBeforeDownload);
                 spawn_local(self.clone().run(run, None, true));
             }
             AfterFailure::Cancelled => {}

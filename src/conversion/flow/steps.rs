@@ -9,7 +9,7 @@ use std::time::Duration;
 use trustyconvert_core::conversion::progress::upload_restarted;
 use trustyconvert_core::conversion::recovery::{conversion_accepted, convert_outcome_unknown};
 use trustyconvert_core::{
-    converted_file_name, JobEvent, JobFailure, JobId, JobState, RemoteStatus,
+    converted_file_name, JobEvent, JobFailure, JobId, JobState, MissingFeature, RemoteStatus,
 };
 
 use super::{Begun, ConversionFlow, Stop};
@@ -17,6 +17,7 @@ use crate::api::{endpoints, ApiRequest};
 use crate::browser;
 use crate::browser::abort::AbortHandle;
 use crate::conversion::polling::{poll_until_done, PollEnd};
+use crate::toast::ToastMessage;
 use crate::transport::Body;
 
 /// Pause before sending `/convert` again after its first answer was lost: a server that just
@@ -38,16 +39,10 @@ impl ConversionFlow {
             return Err(Stop::Stale);
         };
         let Some(job_id) = browser::random::random_bytes16().map(JobId::from_random_bytes) else {
-            return Err(self.cannot_start(
-                "This browser cannot make the random ids an upload needs (no crypto). Please \
-                 try an up-to-date browser.",
-            ));
+            return Err(self.cannot_start(MissingFeature::Crypto));
         };
         let Some(abort) = AbortHandle::new() else {
-            return Err(self.cannot_start(
-                "This browser cannot run cancellable uploads (no AbortController). Please try \
-                 an up-to-date browser.",
-            ));
+            return Err(self.cannot_start(MissingFeature::AbortController));
         };
         let signal = abort.signal();
         self.jobs.reduce_mut(|store| {
@@ -67,11 +62,9 @@ impl ConversionFlow {
 
     /// The browser lacks what an upload needs: the job fails where the person sees it (with a
     /// message), instead of a Convert button that does nothing.
-    fn cannot_start(&self, message: &str) -> Stop {
-        let failure = JobFailure::Unsupported {
-            message: message.to_owned(),
-        };
-        log::warn!("conversion: cannot start: {message}");
+    fn cannot_start(&self, missing: MissingFeature) -> Stop {
+        let failure = JobFailure::Unsupported { missing };
+        log::warn!("conversion: cannot start: the browser lacks what an upload needs");
         self.jobs
             .reduce_mut(|store| store.apply(JobEvent::Failed(failure.clone())));
         Stop::Job(failure)
@@ -218,10 +211,9 @@ impl ConversionFlow {
         };
         match poll_until_done(&self.client, job_id, on_status, is_current).await {
             PollEnd::Finished(status) if status.status == RemoteStatus::Completed => {
-                self.toasts.success(format!(
-                    "Done: {} is ready to download.",
-                    converted_file_name(file_name, target)
-                ));
+                self.toasts.success(ToastMessage::Done {
+                    name: converted_file_name(file_name, target),
+                });
                 Ok(())
             }
             PollEnd::Finished(status) => Err(Stop::Job(JobFailure::Conversion {
