@@ -32,11 +32,20 @@ pub fn start() {
     // A second init (e.g. in tests) returns early inside wasm-logger; nothing to handle.
     wasm_logger::init(wasm_logger::Config::new(config.log_level));
     log::debug!("starting; api base {}", config.api_base);
-    // The page's language decides the first render's, so hydration matches what the build
-    // wrote; an unknown `lang` (a page without one) speaks the default.
-    let language = trustyconvert_core::i18n::by_code(&browser::page::html_lang())
-        .map_or_else(language::Language::default, language::Language);
-    let props = first_view::props(config, language);
+    // The page's texts decide the first render's language, so hydration matches what the
+    // build wrote.
+    let texts = match language::catalogues::of_this_page() {
+        Ok(texts) => texts,
+        Err(error) => match development_texts() {
+            Some(texts) => texts,
+            None => {
+                // The boot script's watchdog tells the person; nothing to render without words.
+                log::error!("cannot start: {error}");
+                return;
+            }
+        },
+    };
+    let props = first_view::props(config, language::Language(texts));
     match browser::dom::element_by_id(first_view::ROOT_ID) {
         Some(root) if root.has_child_nodes() => {
             log::debug!("hydrating the prerendered first view");
@@ -49,4 +58,17 @@ pub fn start() {
             yew::Renderer::<App>::with_props(props).render();
         }
     }
+}
+
+/// `trunk serve` serves the page without the build's prerender, so without its texts: debug
+/// builds fall back to the default language's, compiled in. Release builds carry no catalogue
+/// (each page carries its own).
+#[cfg(debug_assertions)]
+fn development_texts() -> Option<&'static trustyconvert_core::i18n::Catalogue> {
+    Some(trustyconvert_core::i18n::default_language())
+}
+
+#[cfg(not(debug_assertions))]
+fn development_texts() -> Option<&'static trustyconvert_core::i18n::Catalogue> {
+    None
 }

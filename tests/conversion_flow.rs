@@ -87,6 +87,7 @@ async fn mount_app(server: &Rc<ScriptedServer>) -> (web_sys::Element, yew::AppHa
     let root = mount_point();
     let props = AppProps {
         config: AppConfig::default(),
+        language: english(),
         transport: Some(server.as_override()),
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
@@ -342,6 +343,7 @@ async fn an_upload_sent_again_shows_its_own_progress() {
     let root = mount_point();
     let props = AppProps {
         config: AppConfig::default(),
+        language: english(),
         transport: Some(SharedTransport(transport.clone() as Rc<dyn Transport>)),
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();

@@ -35,6 +35,7 @@ fn mount_zone(received: Rc<RefCell<Vec<String>>>) -> (web_sys::Element, yew::App
         compact: false,
         disabled: false,
         on_file: Callback::from(move |file: web_sys::File| received.borrow_mut().push(file.name())),
+        language: english(),
     };
     let handle = yew::Renderer::<DropZone>::with_root_and_props(root.clone(), props).render();
     (root, handle)
@@ -134,6 +135,7 @@ async fn mount_app() -> (Rc<ScriptedServer>, web_sys::Element, yew::AppHandle<Ap
     let root = mount_point();
     let props = AppProps {
         config: AppConfig::default(),
+        language: english(),
         transport: Some(server.as_override()),
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();

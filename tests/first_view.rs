@@ -12,9 +12,11 @@ use std::time::Duration;
 
 use support::dom::*;
 use support::*;
+use trustyconvert_core::i18n;
 use trustyconvert_web::components::app::{App, AppProps};
 use trustyconvert_web::config::AppConfig;
 use trustyconvert_web::first_view;
+use trustyconvert_web::language::Language;
 use trustyconvert_web::transport::SharedTransport;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -32,7 +34,7 @@ fn slow_server(latency: Duration) -> Rc<ScriptedServer> {
 }
 
 fn props(server: &Rc<ScriptedServer>) -> AppProps {
-    let mut props = first_view::props(AppConfig::default());
+    let mut props = first_view::props(AppConfig::default(), english());
     props.transport = Some(server.as_override());
     props
 }
@@ -51,6 +53,7 @@ async fn prerendered(server: &Rc<ScriptedServer>) -> web_sys::Element {
 #[derive(Properties, PartialEq)]
 struct ProbeProps {
     transport: SharedTransport,
+    language: Language,
     /// Called in the first effect after hydration: children's effects have run, none of the
     /// work they started (session, formats) has answered yet.
     on_hydrated: Callback<()>,
@@ -61,17 +64,26 @@ struct ProbeProps {
 fn Probe(props: &ProbeProps) -> Html {
     let on_hydrated = props.on_hydrated.clone();
     use_effect_with((), move |_| on_hydrated.emit(()));
-    let mut app = first_view::props(AppConfig::default());
+    let mut app = first_view::props(AppConfig::default(), props.language);
     app.transport = Some(props.transport.clone());
     html! { <App ..app /> }
 }
 
 #[wasm_bindgen_test]
-async fn hydration_keeps_every_prerendered_node_and_text() {
+async fn hydration_keeps_every_prerendered_node_and_text_in_every_language() {
+    for language in i18n::LANGUAGES {
+        hydration_keeps_every_node_and_text(Language(language)).await;
+    }
+}
+
+/// The page prerendered in `language` and hydrated in it: same nodes, same text, in that
+/// language.
+async fn hydration_keeps_every_node_and_text(language: Language) {
     let server = slow_server(Duration::from_millis(200));
     clear_csrf_cookie();
     let probe = |on_hydrated| ProbeProps {
         transport: server.as_override(),
+        language,
         on_hydrated,
     };
     let markup = yew::LocalServerRenderer::<Probe>::with_props(probe(Callback::noop()))
@@ -88,6 +100,11 @@ async fn hydration_keeps_every_prerendered_node_and_text() {
         js_sys::Reflect::set(element, &MARK.into(), &JsValue::from(index as u32)).expect("marked");
     }
     let text_before = root.text_content().unwrap_or_default();
+    assert!(
+        text_before.contains(language.0.drop.lead),
+        "prerendered in {}: {text_before}",
+        language.0.info.code
+    );
 
     // What the page holds right after hydration: (elements, how many kept their mark, text).
     let seen = Rc::new(RefCell::new(None::<(usize, usize, String)>));
@@ -121,7 +138,7 @@ async fn hydration_keeps_every_prerendered_node_and_text() {
         "nodes were replaced or moved: {}",
         root.inner_html()
     );
-    assert_eq!(text, text_before);
+    assert_eq!(text, text_before, "in {}", language.0.info.code);
     assert_eq!(
         server.count("/convert/formats"),
         1,

@@ -61,9 +61,10 @@ async fn refused_cookies_are_said_plainly_once_per_action_without_piling_up_sess
     assert_eq!(convert(&mounted).await, ApiErrorKind::CookiesRefused);
     assert_eq!(server.count("/api/session/init"), 1, "no second session");
     assert_eq!(server.count("/api/convert"), 1);
-    let SessionPhase::Failed(message) = mounted.session().manager.store().phase.clone() else {
+    let SessionPhase::Failed(error) = mounted.session().manager.store().phase.clone() else {
         panic!("the session bar must not say the session is active");
     };
+    let message = error.user_message(trustyconvert_core::i18n::default_language());
     assert!(message.contains("same site"), "{message}");
 
     // By itself the app sends nothing more: the page shown again starts nothing.

@@ -132,6 +132,7 @@ async fn no_session_offers_try_again_which_starts_one() {
     let root = mount_point();
     let props = AppProps {
         config: AppConfig::default(),
+        language: english(),
         transport: Some(server.as_override()),
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();

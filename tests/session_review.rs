@@ -430,6 +430,7 @@ async fn a_session_from_the_cookie_is_not_called_active_until_an_answer_proves_i
     let root = mount_point();
     let props = AppProps {
         config: AppConfig::default(),
+        language: english(),
         transport: Some(server.as_override()),
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();

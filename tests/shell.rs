@@ -26,6 +26,9 @@ async fn shell_shows_product_name_drop_panel_and_footer() {
     let root = mount_point();
     let props = AppProps {
         config: AppConfig::default(),
+        language: trustyconvert_web::language::Language(
+            trustyconvert_core::i18n::default_language(),
+        ),
         transport: None,
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();

@@ -52,6 +52,7 @@ async fn offers_only_valid_targets_once_with_the_default_selected() {
         selected: None,
         disabled: false,
         on_change: Callback::from(move |value: String| sink.borrow_mut().push(value)),
+        language: english(),
     };
     let handle = yew::Renderer::<TargetPicker>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -123,6 +124,7 @@ async fn a_source_without_targets_says_so() {
         selected: None,
         disabled: false,
         on_change: Callback::noop(),
+        language: english(),
     };
     let handle = yew::Renderer::<TargetPicker>::with_root_and_props(root.clone(), props).render();
     settle().await;

@@ -12,7 +12,7 @@ use support::dom::all;
 use support::*;
 use trustyconvert_core::{ApiError, ApiErrorKind};
 use trustyconvert_web::components::toasts::Toasts;
-use trustyconvert_web::toast::{ToastService, ToastStore, ToastTone};
+use trustyconvert_web::toast::{ToastMessage, ToastService, ToastStore, ToastTone};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
@@ -43,7 +43,7 @@ fn Harness(props: &HarnessProps) -> Html {
     html! {
         <YewduxRoot>
             <Capture service={props.service.clone()} />
-            <Toasts />
+            <Toasts language={english()} />
         </YewduxRoot>
     }
 }
@@ -76,7 +76,7 @@ async fn one_toast_per_event_in_the_live_region_that_fits_it() {
 
     service.api_error(&rate_limited());
     service.api_error(&rate_limited());
-    service.info("Cancelled.");
+    service.info(ToastMessage::Cancelled);
     settle().await;
     let toasts = all(&root, "[data-testid=toast]");
     assert_eq!(toasts.len(), 2, "the same error twice is one toast");
@@ -145,11 +145,11 @@ async fn the_copy_button_answers() {
 #[wasm_bindgen_test]
 fn a_timer_from_an_earlier_report_leaves_a_repeated_toast() {
     let mut store = ToastStore::default();
-    let id = store.push(ToastTone::Info, "Cancelled.".to_owned(), None);
+    let id = store.push(ToastTone::Info, ToastMessage::Cancelled, None);
     let first = store.stamp_of(id).expect("shown");
     // Reported again before its timer ran out: the same toast, a fresh stamp.
     assert_eq!(
-        store.push(ToastTone::Info, "Cancelled.".to_owned(), None),
+        store.push(ToastTone::Info, ToastMessage::Cancelled, None),
         id
     );
     let second = store.stamp_of(id).expect("shown");

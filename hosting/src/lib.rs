@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use trustyconvert_core::i18n;
+
 /// Where every hashed asset lives inside the built site.
 pub const ASSETS_DIR: &str = "assets";
 /// Hashed names: the bytes behind a URL never change.
@@ -105,15 +107,32 @@ pub fn netlify_headers(api_origin: Option<&str>, pages: &[&str]) -> String {
     out
 }
 
+/// The page that serves `path` when no file matches it (client-side routing): the page of the
+/// path's language (`/es/anything` → `es/index.html`), else the default one.
+pub fn page_for_path(path: &str) -> String {
+    i18n::for_path(path).home_path() + "index.html"
+}
+
+/// The folders of the languages other than the default (`es`, `fr`, …), each with its own page.
+fn language_folders() -> impl Iterator<Item = &'static str> {
+    i18n::INFOS.iter().skip(1).map(|language| language.code)
+}
+
 /// `_redirects` in Netlify's form: a missing hashed asset is a 404 (never the app's HTML read
-/// as JavaScript or wasm); every other path is the app, which routes on the client. Cloudflare
-/// Pages ignores both rules and serves its own SPA fallback (the site has no `404.html`).
+/// as JavaScript or wasm); every other path is the app in its language's page (`/es/…` the
+/// Spanish one), which routes on the client. Cloudflare Pages refuses rewrites onto an
+/// `index.html` (as loops) and serves its own SPA fallback, the default page, for unknown
+/// paths: the app then switches to the language the path names.
 pub fn netlify_redirects() -> String {
-    format!(
+    let mut out = format!(
         "# Written by `cargo xtask deploy`; the first matching rule wins.\n\
-         /{ASSETS_DIR}/*  /{ASSETS_DIR}/not-found  404\n\
-         /*  /index.html  200\n"
-    )
+         /{ASSETS_DIR}/*  /{ASSETS_DIR}/not-found  404\n"
+    );
+    for folder in language_folders() {
+        out.push_str(&format!("/{folder}/*  /{folder}/index.html  200\n"));
+    }
+    out.push_str("/*  /index.html  200\n");
+    out
 }
 
 /// An nginx configuration that serves `site` as a CDN would, runnable as is by an
@@ -126,6 +145,7 @@ pub fn nginx_conf(site: &Path, listen: &str, api_origin: Option<&str>) -> String
         .map(|(name, value)| format!("            add_header {name} \"{value}\" always;\n"))
         .collect();
     let root = site.display();
+    let folders = language_folders().collect::<Vec<_>>().join("|");
     format!(
         "# Written by `cargo xtask deploy`; regenerate instead of editing.
 daemon off;
@@ -182,6 +202,12 @@ http {{
         # The static hosts' files are for the hosts, not for visitors.
         location ~ ^/_(headers|redirects)$ {{
 {security}            return 404;
+        }}
+
+        # A language's deep link is that language's page.
+        location ~ ^/({folders})/ {{
+{security}            add_header Cache-Control \"{PAGE_CACHE_CONTROL}\" always;
+            try_files $uri $uri/index.html /$1/index.html;
         }}
 
         location / {{

@@ -73,11 +73,12 @@ fn nginx_repeats_the_security_headers_in_every_location_and_keeps_its_files_unde
         "127.0.0.1:8080",
         Some("https://api.example.com"),
     );
-    // Every location: the found assets, a missing asset, the hosts' files, the pages.
+    // Every location: the found assets, a missing asset, the hosts' files, the pages (a
+    // language's, the default's).
     let policies = conf.matches("add_header Content-Security-Policy").count();
-    assert_eq!(policies, 4);
+    assert_eq!(policies, 5);
     // Security headers on every answer, errors too; the year-long cache only on found assets.
-    assert_eq!(conf.matches("always;").count(), 4 * 4 + 2);
+    assert_eq!(conf.matches("always;").count(), 5 * 4 + 3);
     assert!(conf.contains(&format!(
         "add_header Cache-Control \"{ASSET_CACHE_CONTROL}\";"
     )));
@@ -89,4 +90,18 @@ fn nginx_repeats_the_security_headers_in_every_location_and_keeps_its_files_unde
     for line in conf.lines().filter(|line| line.contains("_path ")) {
         assert!(line.contains(" tmp/"), "{line}");
     }
+}
+
+#[test]
+fn a_languages_deep_link_is_served_by_its_page_on_every_host() {
+    assert_eq!(page_for_path("/es/convert/x"), "/es/index.html");
+    assert_eq!(page_for_path("/zh/"), "/zh/index.html");
+    assert_eq!(page_for_path("/anything"), "/index.html");
+    let redirects = netlify_redirects();
+    let rules: Vec<&str> = redirects.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rules[1], "/es/*  /es/index.html  200");
+    assert_eq!(rules.last().copied(), Some("/*  /index.html  200"));
+    let conf = nginx_conf(Path::new("/site"), "127.0.0.1:1", None);
+    assert!(conf.contains("location ~ ^/(es|fr|de|zh)/ {"), "{conf}");
+    assert!(conf.contains("try_files $uri $uri/index.html /$1/index.html;"));
 }

@@ -62,12 +62,11 @@ fn render_first_view(language: &'static Catalogue) -> Result<String, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|error| format!("cannot start a runtime: {error}"))?;
-    let renderer =
-        yew::LocalServerRenderer::<App>::with_props(first_view::props(
-            AppConfig::default(),
-            Language(language),
-        ))
-        .hydratable(true);
+    let renderer = yew::LocalServerRenderer::<App>::with_props(first_view::props(
+        AppConfig::default(),
+        Language(language),
+    ))
+    .hydratable(true);
     Ok(tokio::task::LocalSet::new().block_on(&runtime, renderer.render()))
 }
 
@@ -139,9 +138,15 @@ mod tests {
     fn each_language_renders_its_own_first_view() {
         for language in i18n::LANGUAGES {
             let markup = render_first_view(language).expect("renders");
-            assert!(markup.contains(&page::escape(language.drop.lead)), "{markup}");
-            assert!(markup.contains(&page::escape(language.page.footer)), "{markup}");
-            assert!(markup.contains(&format!("href=\"{}\"", language.home_path())));
+            assert!(
+                markup.contains(&page::escape(language.drop.lead)),
+                "{markup}"
+            );
+            assert!(
+                markup.contains(&page::escape(language.page.footer)),
+                "{markup}"
+            );
+            assert!(markup.contains(&format!("href=\"{}\"", language.info.home_path())));
         }
     }
 

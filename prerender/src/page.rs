@@ -1,12 +1,16 @@
 //! One page per language from the page Trunk built (English, minified): its `lang`, title,
 //! description and the texts the page shows without the app (could not start, Reload, needs
-//! JavaScript) in the language, and `hreflang` alternates to every language's page.
+//! JavaScript) in the language, `hreflang` alternates to every language's page, and the
+//! language's texts for the app (it reads them from the page, not from its wasm).
 
 use trustyconvert_core::i18n::{self, Catalogue};
 
 /// Where `language`'s page goes in dist/: `index.html` for the default, `fr/index.html` …
 pub fn page_path(language: &Catalogue) -> String {
-    format!("{}index.html", language.home_path().trim_start_matches('/'))
+    format!(
+        "{}index.html",
+        language.info.home_path().trim_start_matches('/')
+    )
 }
 
 /// `template` (the default language's page) in `language`. Every English text must be found
@@ -14,22 +18,37 @@ pub fn page_path(language: &Catalogue) -> String {
 /// is half translated.
 pub fn localize(template: &str, language: &Catalogue) -> Result<String, String> {
     let english = i18n::default_language();
-    let mut page = replace_lang(template, english.html_lang, language.html_lang)?;
+    let mut page = replace_lang(template, english.info.html_lang, language.info.html_lang)?;
     for (what, from, to) in [
         ("title", english.page.title, language.page.title),
-        ("description", english.page.description, language.page.description),
-        ("could-not-start text", english.page.could_not_start, language.page.could_not_start),
+        (
+            "description",
+            english.page.description,
+            language.page.description,
+        ),
+        (
+            "could-not-start text",
+            english.page.could_not_start,
+            language.page.could_not_start,
+        ),
         ("reload button", english.page.reload, language.page.reload),
-        ("no-script text", english.page.needs_javascript, language.page.needs_javascript),
+        (
+            "no-script text",
+            english.page.needs_javascript,
+            language.page.needs_javascript,
+        ),
     ] {
         page = replace_once(&page, what, &escape(from), &escape(to))?;
     }
-    insert_before_head_end(&page, &alternates())
+    insert_before_head_end(
+        &page,
+        &format!("{}{}", alternates(), i18n::page_texts_element(language)),
+    )
 }
 
 /// `<link rel=alternate hreflang>` to each language's page and `x-default` to the default's.
 pub fn alternates() -> String {
-    let mut links: String = i18n::LANGUAGES
+    let mut links: String = i18n::INFOS
         .iter()
         .map(|language| {
             format!(
@@ -41,7 +60,7 @@ pub fn alternates() -> String {
         .collect();
     links.push_str(&format!(
         r#"<link rel="alternate" hreflang="x-default" href="{}">"#,
-        i18n::default_language().home_path()
+        i18n::default_info().home_path()
     ));
     links
 }
@@ -107,12 +126,20 @@ mod tests {
     fn every_language_gets_its_texts_and_the_alternates() {
         for language in i18n::LANGUAGES {
             let page = localize(TEMPLATE, language).expect("localizes");
-            assert!(page.contains(&format!("<html lang=\"{}\">", language.html_lang)), "{page}");
+            assert!(
+                page.contains(&format!("<html lang=\"{}\">", language.info.html_lang)),
+                "{page}"
+            );
+            let texts = i18n::texts_in_page(&page).expect("the page carries its texts");
+            assert_eq!(texts, language.to_page_json());
             assert!(page.contains(&escape(language.page.title)), "{page}");
-            assert!(page.contains(&escape(language.page.could_not_start)), "{page}");
+            assert!(
+                page.contains(&escape(language.page.could_not_start)),
+                "{page}"
+            );
             assert!(page.contains(&format!(">{}</button>", escape(language.page.reload))));
             assert!(page.contains(r#"hreflang="x-default" href="/""#), "{page}");
-            for other in i18n::LANGUAGES {
+            for other in i18n::INFOS {
                 assert!(page.contains(&format!(
                     r#"hreflang="{}" href="{}""#,
                     other.html_lang,
@@ -125,7 +152,7 @@ mod tests {
     #[test]
     fn a_template_that_drifted_from_the_catalogue_is_an_error() {
         let drifted = TEMPLATE.replace("Reload<", "Refresh<");
-        let french = i18n::by_code("fr").expect("French");
+        let french = i18n::catalogue("fr").expect("French");
         let error = localize(&drifted, french).expect_err("the reload text is not found");
         assert!(error.contains("reload button"), "{error}");
     }
@@ -133,6 +160,9 @@ mod tests {
     #[test]
     fn pages_land_in_their_folders() {
         assert_eq!(page_path(i18n::default_language()), "index.html");
-        assert_eq!(page_path(i18n::by_code("zh").expect("Chinese")), "zh/index.html");
+        assert_eq!(
+            page_path(i18n::catalogue("zh").expect("Chinese")),
+            "zh/index.html"
+        );
     }
 }

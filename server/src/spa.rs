@@ -56,6 +56,14 @@ pub async fn fallback(State(state): State<SharedState>, req: Request) -> Respons
         )
             .into_response();
     }
+    // A deep link into a language (`/es/…`) is that language's page.
+    let language_page =
+        dist.join(trustyconvert_hosting::page_for_path(path).trim_start_matches('/'));
+    let index = if tokio::fs::try_exists(&language_page).await.unwrap_or(false) {
+        language_page
+    } else {
+        index
+    };
     page(dist, &index, req).await
 }
 
@@ -82,7 +90,7 @@ async fn asset(dist: &Path, req: Request) -> Response {
     response
 }
 
-/// Any other path: a file of the build's root (`/es/` is `es/index.html`), else `index.html`.
+/// Any other path: a file of the build's root (`/es/` is `es/index.html`), else `index`.
 async fn page(dist: &Path, index: &Path, req: Request) -> Response {
     let serve = ServeDir::new(dist).fallback(ServeFile::new(index));
     // HTML has no precompressed files (a deploy step may rewrite it after the build), so it is

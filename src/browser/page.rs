@@ -2,21 +2,14 @@
 //! browser's preferred languages, and the one thing the app keeps in `localStorage`.
 
 use gloo::events::EventListener;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// The `localStorage` key of the language a person chose (a language code, never a token).
-const CHOSEN_LANGUAGE_KEY: &str = "trustyconvert:language";
+pub const CHOSEN_LANGUAGE_KEY: &str = "trustyconvert:language";
 
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
-}
-
-/// The `lang` attribute of `<html>` ("" when there is none).
-pub fn html_lang() -> String {
-    document()
-        .and_then(|document| document.document_element())
-        .and_then(|root| root.get_attribute("lang"))
-        .unwrap_or_default()
 }
 
 /// Sets `<html lang>`, `document.title` and the meta description together.
@@ -28,6 +21,37 @@ pub fn set_language(lang: &str, title: &str, description: &str) {
     document.set_title(title);
     if let Ok(Some(meta)) = document.query_selector("meta[name=description]") {
         let _ = meta.set_attribute("content", description);
+    }
+}
+
+/// The text of the element `id` (a data block the build wrote into the page).
+pub fn element_text(id: &str) -> Option<String> {
+    document()?.get_element_by_id(id)?.text_content()
+}
+
+/// The HTML of another page of this site (another language's), as the browser caches pages.
+pub async fn fetch_page(path: &str) -> Result<String, String> {
+    let unreadable = || format!("{path} could not be read");
+    let window = web_sys::window().ok_or_else(unreadable)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(|_| unreadable())?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{path} answered {}", response.status()));
+    }
+    let text = response.text().map_err(|_| unreadable())?;
+    JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(unreadable)
+}
+
+/// Goes to `path` the plain way: a page load.
+pub fn load(path: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(path);
     }
 }
 

@@ -19,7 +19,7 @@ use crate::browser;
 use crate::conversion::{
     use_conversion_flow, use_formats, use_online, ConversionFlow, ConversionStore, FormatsState,
 };
-use crate::language::{use_texts, Language};
+use crate::language::Language;
 use crate::session::{use_session, SessionPhase};
 
 /// "PNG, JPEG, … up to 100 MB", or what is happening to the list.
@@ -37,11 +37,16 @@ fn hint(formats: &FormatsState, catalog: &FormatCatalog, t: &Catalogue) -> Strin
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ConversionPanelProps {
+    pub language: Language,
+}
+
 #[component]
-pub fn ConversionPanel() -> Html {
+pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
     let flow = use_conversion_flow();
-    let t = use_texts();
-    let language = Language(t);
+    let language = props.language;
+    let t = language.0;
     let (formats, reload_formats) = use_formats();
     let store = use_store_value::<ConversionStore>();
     let online = use_online();

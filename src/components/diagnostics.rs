@@ -11,14 +11,13 @@ use yew::prelude::*;
 
 use crate::api::{endpoints, use_api, ApiClient, ApiRequest};
 use crate::browser;
-use crate::language::use_texts;
+use crate::language::Language;
 use crate::session::use_session;
 
 /// Uploads a tiny text file under a fresh job id.
 async fn probe_upload(api: &ApiClient) -> Result<(), JobFailure> {
     let missing = |missing| JobFailure::Unsupported { missing };
-    let bytes =
-        browser::random::random_bytes16().ok_or_else(|| missing(MissingFeature::Crypto))?;
+    let bytes = browser::random::random_bytes16().ok_or_else(|| missing(MissingFeature::Crypto))?;
     let file = browser::file::text_file(
         "trustyconvert-probe.txt",
         "TrustyConvert diagnostics probe\n",
@@ -74,11 +73,16 @@ impl ProbeOutcome {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct DiagnosticsProps {
+    pub language: Language,
+}
+
 #[component]
-pub fn Diagnostics() -> Html {
+pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
     let session = use_session();
     let api = use_api();
-    let t = use_texts();
+    let t = props.language.0;
     let outcome = use_state(|| None::<ProbeOutcome>);
 
     let run = |count: usize| {

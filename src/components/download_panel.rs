@@ -44,7 +44,10 @@ pub fn download_panel(props: &DownloadPanelProps) -> Html {
     let label = match (props.online, props.pending, props.downloads_started) {
         (false, _, _) => t.done.offline.to_owned(),
         (true, true, _) => t.done.preparing.to_owned(),
-        (true, false, 0) => fill(t.done.download, &[("target", &target_label(&plan.target, t))]),
+        (true, false, 0) => fill(
+            t.done.download,
+            &[("target", &target_label(&plan.target, t))],
+        ),
         (true, false, _) => t.done.download_again.to_owned(),
     };
     html! {

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use trustyconvert_core::i18n::Catalogue;
 use trustyconvert_core::ApiError;
 
-use crate::language::use_texts;
+use crate::language::Language;
 use crate::session::{use_session, SessionPhase};
 
 fn phase_text(phase: &SessionPhase, t: &Catalogue) -> (&'static str, &'static str) {
@@ -24,10 +24,15 @@ fn phase_text(phase: &SessionPhase, t: &Catalogue) -> (&'static str, &'static st
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct SessionBarProps {
+    pub language: Language,
+}
+
 #[component]
-pub fn SessionBar() -> Html {
+pub fn SessionBar(props: &SessionBarProps) -> Html {
     let session = use_session();
-    let t = use_texts();
+    let t = props.language.0;
     let confirming = use_state(|| false);
     let closing = use_state(|| false);
     let close_error = use_state(|| None::<ApiError>);

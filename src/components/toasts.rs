@@ -9,13 +9,18 @@ use yewdux::{use_dispatch, use_store_value};
 use trustyconvert_core::i18n::Catalogue;
 
 use crate::browser::clipboard;
-use crate::language::use_texts;
+use crate::language::Language;
 use crate::toast::{Toast, ToastService, ToastStore, ToastTone};
 
+#[derive(Properties, PartialEq)]
+pub struct ToastsProps {
+    pub language: Language,
+}
+
 #[component]
-pub fn Toasts() -> Html {
+pub fn Toasts(props: &ToastsProps) -> Html {
     let store = use_store_value::<ToastStore>();
-    let t = use_texts();
+    let t = props.language.0;
     let service = ToastService::new(use_dispatch::<ToastStore>());
     // Whether copying each toast's reference worked, by toast id (kept here, not in a component
     // per toast: each component type costs the bundle its own mount, hydrate and update code).

@@ -180,13 +180,9 @@ impl ConversionFlow {
             stopped
         });
         match stopped {
-            Some(true) => self
-                .toasts
-                .info(ToastMessage::Cancelled),
+            Some(true) => self.toasts.info(ToastMessage::Cancelled),
             // The server may well finish it: Convert resumes that job (see `start`).
-            Some(false) => self
-                .toasts
-                .info(ToastMessage::StoppedWaiting),
+            Some(false) => self.toasts.info(ToastMessage::StoppedWaiting),
             None => {}
         }
     }

@@ -11,8 +11,12 @@ pub enum ToastMessage {
     /// The job failed without a request to blame (the conversion itself, the browser).
     Job(JobFailure),
     /// The conversion is done; `name` is the converted file's.
-    Done { name: String },
-    Downloading { name: String },
+    Done {
+        name: String,
+    },
+    Downloading {
+        name: String,
+    },
     DownloadNotStarted,
     RenewedBeforeDownload,
     Renewed,

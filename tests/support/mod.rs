@@ -247,3 +247,8 @@ pub fn server_with_formats(latency: Duration, max_size: u64) -> Rc<ScriptedServe
         }
     })
 }
+
+/// The default language, as the app's props take it.
+pub fn english() -> trustyconvert_web::language::Language {
+    trustyconvert_web::language::Language(trustyconvert_core::i18n::default_language())
+}

@@ -11,12 +11,15 @@ pub const ASSETS: &str = trustyconvert_hosting::ASSETS_DIR;
 
 /// The size budget of a first visit, gzip -9 bytes: every byte is time before a person on a
 /// phone network can convert a file. The build fails past it, so size cannot creep back.
-/// Issue 10's goal was 180,000 for the wasm and 195,000 for the visit; the app reaches about
-/// 190,200 and 203,600 (with the session review's code), and these leave under 1 KB of room:
-/// new code that needs more raises them on purpose, in its own commit that says why.
-const WASM_BUDGET_GZIP: usize = 191_000;
-/// index.html and every asset it loads (wasm, JS glue, CSS, boot script, icon).
-const FIRST_VISIT_BUDGET_GZIP: usize = 204_500;
+/// Issue 10's goal was 180,000 for the wasm and 195,000 for the visit; the app reached about
+/// 190,050 and 203,660 with the session review's code, with budgets of 191,000 and 204,500.
+/// Five languages (issue 13) measured +11,317 on the wasm and +14,342 on the visit (the
+/// largest page, whose texts ride in the page, not in the wasm); both budgets rose by exactly
+/// that, keeping under 1 KB of room: new code that needs more raises them on purpose, in its
+/// own commit that says why.
+const WASM_BUDGET_GZIP: usize = 191_000 + 11_317;
+/// The largest page and every asset it loads (wasm, JS glue, CSS, boot script, icon).
+const FIRST_VISIT_BUDGET_GZIP: usize = 204_500 + 14_342;
 
 /// Builds dist/ in release mode, prerenders its first view, writes `.br` and `.gz` beside each
 /// asset, and prints the sizes.
@@ -74,19 +77,50 @@ fn short_source_paths() -> String {
     flags.join("\x1f")
 }
 
-/// Fails the build when the wasm or the whole first visit grows past its budget.
+/// The pages of the build: `index.html` (the default language) and one per other language
+/// (`es/index.html`, …), each with the gzip size of its HTML.
+fn pages(dist: &Path) -> Result<Vec<(String, usize)>, String> {
+    let mut found = vec![dist.join("index.html")];
+    let entries = std::fs::read_dir(dist)
+        .map_err(|error| format!("cannot list {}: {error}", dist.display()))?;
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path().join("index.html")))
+        .filter(|page| page.is_file())
+        .collect();
+    folders.sort();
+    found.extend(folders);
+    found
+        .iter()
+        .map(|page| {
+            let html = std::fs::read(page)
+                .map_err(|error| format!("cannot read {}: {error}", page.display()))?;
+            let name = page
+                .strip_prefix(dist)
+                .unwrap_or(page)
+                .display()
+                .to_string();
+            Ok((name, gzip(&html)?.len()))
+        })
+        .collect()
+}
+
+/// Lists the pages, then fails the build when the wasm or a first visit (the largest page and
+/// every asset it loads) grows past its budget.
 fn check_budget(dist: &Path, sizes: &[Sizes]) -> Result<(), String> {
-    let page = dist.join("index.html");
-    let html =
-        std::fs::read(&page).map_err(|error| format!("cannot read {}: {error}", page.display()))?;
+    let pages = pages(dist)?;
+    println!("pages ({}, one per language): gzip", pages.len());
+    for (name, gzip) in &pages {
+        println!("  {name:<48} {:>10}", kib(*gzip));
+    }
+    let largest_page = pages.iter().map(|(_, gzip)| *gzip).max().unwrap_or(0);
     let wasm: usize = sizes
         .iter()
         .filter(|size| size.name.ends_with(".wasm"))
         .map(|size| size.gzip)
         .sum();
-    let visit = gzip(&html)?.len() + sizes.iter().map(|size| size.gzip).sum::<usize>();
+    let visit = largest_page + sizes.iter().map(|size| size.gzip).sum::<usize>();
     println!(
-        "first visit (gzip -9): {visit} B of {FIRST_VISIT_BUDGET_GZIP} B; wasm {wasm} B of {WASM_BUDGET_GZIP} B"
+        "first visit (gzip -9, the largest page): {visit} B of {FIRST_VISIT_BUDGET_GZIP} B; wasm {wasm} B of {WASM_BUDGET_GZIP} B"
     );
     if wasm > WASM_BUDGET_GZIP || visit > FIRST_VISIT_BUDGET_GZIP {
         return Err(format!(

@@ -226,7 +226,7 @@ fn comma_separated_and_object_entries_are_tolerated() {
 
 #[test]
 fn format_names_that_are_words_follow_the_language() {
-    let fr = crate::i18n::by_code("fr").expect("French");
+    let fr = crate::i18n::catalogue("fr").expect("French");
     assert_eq!(format_label("txt", en()), "Plain text");
     assert_eq!(format_label("txt", fr), fr.formats.plain_text);
     assert_eq!(format_label("png", fr), "PNG");

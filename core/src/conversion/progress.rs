@@ -117,7 +117,7 @@ mod tests {
             upload_progress_text(30, 20, en()),
             "20 bytes of 20 bytes (100%)"
         );
-        let de = crate::i18n::by_code("de").expect("German");
+        let de = crate::i18n::catalogue("de").expect("German");
         assert!(upload_progress_text(1536, 3072, de).starts_with("1,5 KB"));
     }
 

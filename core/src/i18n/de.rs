@@ -2,11 +2,18 @@
 
 use super::*;
 
-pub static DE: Catalogue = Catalogue {
+pub static INFO: LanguageInfo = LanguageInfo {
     code: "de",
     html_lang: "de",
+    home: "/de/",
     name: "Deutsch",
     suggestion: "Auf Deutsch ansehen",
+    dismiss_suggestion: "Schließen",
+    plural: PluralRule::OneIsSingular,
+};
+
+pub static CATALOGUE: Catalogue = Catalogue {
+    info: &INFO,
     numbers: Numbers {
         decimal_separator: ",",
         bytes: Plural {
@@ -20,7 +27,6 @@ pub static DE: Catalogue = Catalogue {
         petabytes: "PB",
         percent: "{percent}\u{a0}%",
         list_separator: ", ",
-        is_one: |count| count == 1,
     },
     page: Page {
         title: "TrustyConvert: Dateien konvertieren, ohne Konto",
@@ -34,7 +40,6 @@ pub static DE: Catalogue = Catalogue {
     header: Header {
         home: "TrustyConvert, Startseite",
         languages: "Sprache",
-        dismiss_suggestion: "Schließen",
     },
     session: SessionTexts {
         connecting: "Verbindung wird hergestellt…",

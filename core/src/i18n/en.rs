@@ -2,11 +2,18 @@
 
 use super::*;
 
-pub static EN: Catalogue = Catalogue {
+pub static INFO: LanguageInfo = LanguageInfo {
     code: "en",
     html_lang: "en",
+    home: "/",
     name: "English",
     suggestion: "View in English",
+    dismiss_suggestion: "Dismiss",
+    plural: PluralRule::OneIsSingular,
+};
+
+pub static CATALOGUE: Catalogue = Catalogue {
+    info: &INFO,
     numbers: Numbers {
         decimal_separator: ".",
         bytes: Plural {
@@ -20,7 +27,6 @@ pub static EN: Catalogue = Catalogue {
         petabytes: "PB",
         percent: "{percent}%",
         list_separator: ", ",
-        is_one: |count| count == 1,
     },
     page: Page {
         title: "TrustyConvert: convert files, no account",
@@ -34,7 +40,6 @@ pub static EN: Catalogue = Catalogue {
     header: Header {
         home: "TrustyConvert, home",
         languages: "Language",
-        dismiss_suggestion: "Dismiss",
     },
     session: SessionTexts {
         connecting: "Connecting…",

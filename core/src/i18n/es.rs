@@ -2,11 +2,18 @@
 
 use super::*;
 
-pub static ES: Catalogue = Catalogue {
+pub static INFO: LanguageInfo = LanguageInfo {
     code: "es",
     html_lang: "es",
+    home: "/es/",
     name: "Español",
     suggestion: "Ver en español",
+    dismiss_suggestion: "Descartar",
+    plural: PluralRule::OneIsSingular,
+};
+
+pub static CATALOGUE: Catalogue = Catalogue {
+    info: &INFO,
     numbers: Numbers {
         decimal_separator: ",",
         bytes: Plural {
@@ -20,7 +27,6 @@ pub static ES: Catalogue = Catalogue {
         petabytes: "PB",
         percent: "{percent}\u{a0}%",
         list_separator: ", ",
-        is_one: |count| count == 1,
     },
     page: Page {
         title: "TrustyConvert: convierte archivos sin crear una cuenta",
@@ -34,7 +40,6 @@ pub static ES: Catalogue = Catalogue {
     header: Header {
         home: "TrustyConvert, inicio",
         languages: "Idioma",
-        dismiss_suggestion: "Descartar",
     },
     session: SessionTexts {
         connecting: "Conectando…",

@@ -2,11 +2,18 @@
 
 use super::*;
 
-pub static FR: Catalogue = Catalogue {
+pub static INFO: LanguageInfo = LanguageInfo {
     code: "fr",
     html_lang: "fr",
+    home: "/fr/",
     name: "Français",
     suggestion: "Voir en français",
+    dismiss_suggestion: "Fermer",
+    plural: PluralRule::ZeroAndOneAreSingular,
+};
+
+pub static CATALOGUE: Catalogue = Catalogue {
+    info: &INFO,
     numbers: Numbers {
         decimal_separator: ",",
         bytes: Plural {
@@ -20,7 +27,6 @@ pub static FR: Catalogue = Catalogue {
         petabytes: "Po",
         percent: "{percent}\u{a0}%",
         list_separator: ", ",
-        is_one: |count| count <= 1,
     },
     page: Page {
         title: "TrustyConvert\u{a0}: convertir des fichiers, sans compte",
@@ -34,7 +40,6 @@ pub static FR: Catalogue = Catalogue {
     header: Header {
         home: "TrustyConvert, accueil",
         languages: "Langue",
-        dismiss_suggestion: "Fermer",
     },
     session: SessionTexts {
         connecting: "Connexion…",

@@ -3,49 +3,79 @@
 //! compile. Placeholders (`{name}`) are filled by [`fill`]; the native tests check every
 //! translation uses the same ones as English.
 //!
-//! Adding a language: one file beside `en.rs` holding a `Catalogue`, and one line in
-//! [`LANGUAGES`].
+//! The catalogues are compiled into the build's tools (the prerender, the tests), not into the
+//! app: each page carries its own language's texts ([`Catalogue::to_page_json`]) and the app
+//! reads them from there, or from another language's page when the person switches; only the
+//! small [`LanguageInfo`] of every language (for the menu) is compiled in.
+//!
+//! Adding a language: one file beside `en.rs` (its `INFO` and `CATALOGUE`), and its name in the
+//! `languages!` line below.
 
-mod de;
-mod en;
-mod es;
-mod fr;
+mod catalogue_texts;
 mod numbers;
 mod text;
-mod zh;
 
 #[cfg(test)]
 mod tests;
 
+pub use catalogue_texts::{page_texts_element, texts_in_page, PAGE_TEXTS_ID};
 pub use text::{fill, placeholders};
 
-/// Every language, the default (served at `/`) first; the menu shows them in this order.
-pub static LANGUAGES: &[&Catalogue] = &[&en::EN, &es::ES, &fr::FR, &de::DE, &zh::ZH];
+/// Declares each language's module and lists them, the default (served at `/`) first; the menu
+/// shows them in this order.
+macro_rules! languages {
+    ($($code:ident),+) => {
+        $(mod $code;)+
+
+        /// Every language's catalogue. For the build's tools and tests: the app must not name
+        /// this (it would compile every language into the wasm), it reads its page's texts.
+        pub static LANGUAGES: &[&Catalogue] = &[$(&$code::CATALOGUE),+];
+
+        /// Every language's name and page, compiled into the app for the menu.
+        pub static INFOS: &[&LanguageInfo] = &[$(&$code::INFO),+];
+    };
+}
+
+languages!(en, es, fr, de, zh);
 
 /// The default language: the one at `/`, and the fallback for an unknown code.
+pub fn default_info() -> &'static LanguageInfo {
+    INFOS[0]
+}
+
+/// The default language's catalogue (build tools and tests).
 pub fn default_language() -> &'static Catalogue {
     LANGUAGES[0]
 }
 
 /// The language whose code is `code` (`"fr"`, or a `lang` attribute such as `"fr-CA"` or
 /// `"zh-Hans"`: the primary subtag decides).
-pub fn by_code(code: &str) -> Option<&'static Catalogue> {
+pub fn by_code(code: &str) -> Option<&'static LanguageInfo> {
     let primary = code.split(['-', '_']).next().unwrap_or_default();
-    LANGUAGES
+    INFOS
         .iter()
         .copied()
         .find(|language| language.code.eq_ignore_ascii_case(primary))
 }
 
-/// The language of a page path: `/fr/…` is French, anything else the default.
-pub fn for_path(path: &str) -> &'static Catalogue {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+/// The catalogue of the language `code` names (build tools and tests).
+pub fn catalogue(code: &str) -> Option<&'static Catalogue> {
+    let info = by_code(code)?;
     LANGUAGES
+        .iter()
+        .copied()
+        .find(|catalogue| catalogue.info.code == info.code)
+}
+
+/// The language of a page path: `/fr/…` is French, anything else the default.
+pub fn for_path(path: &str) -> &'static LanguageInfo {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    INFOS
         .iter()
         .copied()
         .skip(1)
         .find(|language| language.code == first)
-        .unwrap_or_else(default_language)
+        .unwrap_or_else(default_info)
 }
 
 /// Whether `path` is the default language's page (`/`, `/index.html`): the page where a
@@ -56,21 +86,73 @@ pub fn is_default_page(path: &str) -> bool {
 
 /// The first of the browser's preferred languages (`navigator.languages`, best first) that
 /// the app speaks; `None` when none is spoken.
-pub fn preferred<'a>(wanted: impl IntoIterator<Item = &'a str>) -> Option<&'static Catalogue> {
+pub fn preferred<'a>(wanted: impl IntoIterator<Item = &'a str>) -> Option<&'static LanguageInfo> {
     wanted.into_iter().find_map(by_code)
+}
+
+/// A language as the menu and the page need it, whatever language the page speaks. Each is a
+/// static, so one language is one address (`==` compares those).
+#[derive(Debug)]
+pub struct LanguageInfo {
+    /// The primary language subtag, also the page's folder (`/fr/`).
+    pub code: &'static str,
+    /// The `lang` attribute of the page (`zh-Hans` for Simplified Chinese).
+    pub html_lang: &'static str,
+    /// The page's path: `/` for the default language, `/fr/` for the others.
+    pub home: &'static str,
+    /// The language's own name, as the menu shows it ("Français").
+    pub name: &'static str,
+    /// The one-line suggestion shown, in this language, to a browser that prefers it.
+    pub suggestion: &'static str,
+    /// Dismisses that suggestion, in this language.
+    pub dismiss_suggestion: &'static str,
+    pub plural: PluralRule,
+}
+
+impl PartialEq for LanguageInfo {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for LanguageInfo {}
+
+impl LanguageInfo {
+    /// The path of this language's page: `/` for the default, `/fr/` for the others.
+    pub fn home_path(&self) -> String {
+        self.home.to_owned()
+    }
+
+    pub fn is_default(&self) -> bool {
+        self == default_info()
+    }
+}
+
+/// Which counts take the singular form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PluralRule {
+    /// 1 (English, Spanish, German).
+    OneIsSingular,
+    /// 0 and 1 (French).
+    ZeroAndOneAreSingular,
+    /// One form for every count (Chinese).
+    NoPlural,
+}
+
+impl PluralRule {
+    pub fn is_singular(self, count: u64) -> bool {
+        match self {
+            PluralRule::OneIsSingular => count == 1,
+            PluralRule::ZeroAndOneAreSingular => count <= 1,
+            PluralRule::NoPlural => false,
+        }
+    }
 }
 
 /// One language's texts. Fields are grouped by where they appear.
 #[derive(Debug)]
 pub struct Catalogue {
-    /// The primary language subtag, also the page's folder (`/fr/`).
-    pub code: &'static str,
-    /// The `lang` attribute of the page (`zh-Hans` for Simplified Chinese).
-    pub html_lang: &'static str,
-    /// The language's own name, as the menu shows it ("Français").
-    pub name: &'static str,
-    /// The one-line suggestion shown, in this language, to a browser that prefers it.
-    pub suggestion: &'static str,
+    pub info: &'static LanguageInfo,
     pub numbers: Numbers,
     pub page: Page,
     pub header: Header,
@@ -89,18 +171,9 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// The path of this language's page: `/` for the default, `/fr/` for the others.
-    pub fn home_path(&self) -> String {
-        if std::ptr::eq(self, default_language()) {
-            "/".to_owned()
-        } else {
-            format!("/{}/", self.code)
-        }
-    }
-
     /// Picks a plural form for `count`.
     pub fn plural(&self, forms: &Plural, count: u64) -> &'static str {
-        if (self.numbers.is_one)(count) {
+        if self.info.plural.is_singular(count) {
             forms.one
         } else {
             forms.other
@@ -119,7 +192,7 @@ impl Catalogue {
 }
 
 /// A text with a singular and a plural form. English, Spanish, German and French need these
-/// two (French counts 0 and 1 as singular, `Numbers::is_one`); Chinese uses one form for both.
+/// two (French counts 0 and 1 as singular, [`PluralRule`]); Chinese uses one form for both.
 #[derive(Debug)]
 pub struct Plural {
     pub one: &'static str,
@@ -141,8 +214,6 @@ pub struct Numbers {
     /// "{percent}%" / "{percent} %" (with a no-break space).
     pub percent: &'static str,
     pub list_separator: &'static str,
-    /// Whether a count takes the singular form.
-    pub is_one: fn(u64) -> bool,
 }
 
 /// The page around the app: what the build writes into each language's `index.html`.
@@ -164,8 +235,6 @@ pub struct Header {
     pub home: &'static str,
     /// The language menu's accessible name.
     pub languages: &'static str,
-    /// Dismisses the language suggestion.
-    pub dismiss_suggestion: &'static str,
 }
 
 #[derive(Debug)]

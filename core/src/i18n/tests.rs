@@ -2,18 +2,17 @@
 
 use std::collections::BTreeSet;
 
+use super::catalogue_texts::TEXT_COUNT;
 use super::*;
-
-include!("entries.rs");
 
 #[test]
 fn every_text_is_present_in_every_language() {
     for language in LANGUAGES {
-        for (key, text) in entries(language) {
+        for (key, text) in language.texts() {
             assert!(
                 !text.trim().is_empty(),
                 "{key} is empty in {}",
-                language.code
+                language.info.code
             );
         }
     }
@@ -21,14 +20,14 @@ fn every_text_is_present_in_every_language() {
 
 #[test]
 fn every_translation_has_the_placeholders_of_english() {
-    let english = entries(default_language());
+    let english = default_language().texts();
     for language in &LANGUAGES[1..] {
-        for ((key, source), (_, translated)) in english.iter().zip(entries(language)) {
+        for ((key, source), (_, translated)) in english.iter().zip(language.texts()) {
             assert_eq!(
                 placeholders(source),
                 placeholders(translated),
                 "{key} in {} has other placeholders than in English",
-                language.code
+                language.info.code
             );
         }
     }
@@ -37,28 +36,66 @@ fn every_translation_has_the_placeholders_of_english() {
 #[test]
 fn translations_are_translated() {
     // A text equal to English is fine for a code or a unit ("KB", "PDF"), not for a sentence.
-    let english = entries(default_language());
+    let english = default_language().texts();
     for language in &LANGUAGES[1..] {
-        for ((key, source), (_, translated)) in english.iter().zip(entries(language)) {
+        for ((key, source), (_, translated)) in english.iter().zip(language.texts()) {
             let sentence = source.split_whitespace().count() >= 3;
             assert!(
                 !(sentence && *source == translated),
                 "{key} in {} is still English: {translated}",
-                language.code
+                language.info.code
             );
         }
     }
 }
 
 #[test]
-fn codes_and_paths_are_unique() {
-    let codes: BTreeSet<&str> = LANGUAGES.iter().map(|language| language.code).collect();
-    assert_eq!(codes.len(), LANGUAGES.len());
-    assert_eq!(default_language().home_path(), "/");
+fn codes_and_paths_are_unique_and_each_catalogue_has_its_info() {
+    let codes: BTreeSet<&str> = INFOS.iter().map(|info| info.code).collect();
+    assert_eq!(codes.len(), INFOS.len());
+    assert_eq!(INFOS.len(), LANGUAGES.len());
+    for (info, catalogue) in INFOS.iter().zip(LANGUAGES) {
+        assert!(std::ptr::eq(*info, catalogue.info));
+    }
+    assert_eq!(default_info().home_path(), "/");
+    for info in &INFOS[1..] {
+        assert_eq!(
+            info.home,
+            format!("/{}/", info.code),
+            "a language's page is its folder"
+        );
+    }
     assert_eq!(
-        by_code("fr").map(Catalogue::home_path).as_deref(),
+        by_code("fr").map(LanguageInfo::home_path).as_deref(),
         Some("/fr/")
     );
+}
+
+#[test]
+fn a_catalogue_survives_the_page_json_unchanged() {
+    for language in LANGUAGES {
+        assert_eq!(language.texts().len(), TEXT_COUNT);
+        let json = language.to_page_json();
+        assert!(!json.contains("</"), "safe in a script element");
+        let read = Catalogue::from_page_json(&json).expect("reads back");
+        assert_eq!(read.texts(), language.texts(), "{}", language.info.code);
+        assert_eq!(read.info, language.info);
+    }
+    assert!(Catalogue::from_page_json(r#"{"code":"pt","texts":[]}"#).is_err());
+    assert!(Catalogue::from_page_json(r#"{"code":"fr","texts":["too few"]}"#).is_err());
+    assert!(Catalogue::from_page_json("not json").is_err());
+}
+
+#[test]
+fn a_pages_texts_are_found_in_its_html() {
+    let german = catalogue("de").expect("German");
+    let page = format!(
+        "<head><title>x</title>{}</head><body></body>",
+        page_texts_element(german)
+    );
+    let json = texts_in_page(&page).expect("found");
+    assert_eq!(json, german.to_page_json());
+    assert!(texts_in_page("<html></html>").is_none());
 }
 
 #[test]
@@ -95,7 +132,7 @@ fn fills_placeholders_and_keeps_unknown_ones_visible() {
 }
 
 fn language(code: &str) -> &'static Catalogue {
-    by_code(code).expect("a known language")
+    catalogue(code).expect("a known language")
 }
 
 #[test]

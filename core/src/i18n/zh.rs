@@ -2,11 +2,18 @@
 
 use super::*;
 
-pub static ZH: Catalogue = Catalogue {
+pub static INFO: LanguageInfo = LanguageInfo {
     code: "zh",
     html_lang: "zh-Hans",
+    home: "/zh/",
     name: "中文",
     suggestion: "查看中文版",
+    dismiss_suggestion: "关闭",
+    plural: PluralRule::NoPlural,
+};
+
+pub static CATALOGUE: Catalogue = Catalogue {
+    info: &INFO,
     numbers: Numbers {
         decimal_separator: ".",
         bytes: Plural {
@@ -20,7 +27,6 @@ pub static ZH: Catalogue = Catalogue {
         petabytes: "PB",
         percent: "{percent}%",
         list_separator: "、",
-        is_one: |_| false,
     },
     page: Page {
         title: "TrustyConvert：在线转换文件，无需注册",
@@ -34,7 +40,6 @@ pub static ZH: Catalogue = Catalogue {
     header: Header {
         home: "TrustyConvert 首页",
         languages: "语言",
-        dismiss_suggestion: "关闭",
     },
     session: SessionTexts {
         connecting: "正在连接…",

@@ -1,0 +1,172 @@
+//! Every language's page in a real browser: it loads in its language without a console error,
+//! converts a PNG to JPEG with the status and toasts in that language, passes axe's WCAG 2.1
+//! A/AA rules at each step; the menu switches in place with a file chosen; a reload stays in
+//! the chosen language; a deep link is served in its language; and the German page converts
+//! behind nginx under the deploy kit's strict policy.
+
+use trustyconvert_core::i18n::{self, fill, Catalogue};
+use trustyconvert_e2e::flow::*;
+use trustyconvert_e2e::{axe, screens, Result, Stack, StackOptions, StaticSite};
+
+const STATE: &str = "[data-testid=session-state]";
+
+fn language(code: &str) -> &'static Catalogue {
+    i18n::catalogue(code).unwrap_or_else(|| panic!("no language {code}"))
+}
+
+async fn document_lang(stack: &Stack) -> Result<String> {
+    let lang = stack
+        .browser
+        .execute("return document.documentElement.lang", vec![])
+        .await?;
+    Ok(lang.as_str().unwrap_or_default().to_owned())
+}
+
+/// Opens `t`'s page and waits until it is running in `t`: session confirmed, formats listed.
+async fn open_in(stack: &Stack, t: &Catalogue) -> Result<()> {
+    stack.open_app(t.info.home).await?;
+    stack.wait_for_text(STATE, t.session.active).await?;
+    stack.wait_for_text("#dropzone-hint", "PNG").await?;
+    assert_eq!(document_lang(stack).await?, t.info.html_lang);
+    Ok(())
+}
+
+/// Converts `photo.png` (chosen already) to the default JPEG and checks what the person reads.
+async fn convert_and_check_texts(stack: &Stack, t: &Catalogue, downloads: usize) -> Result<()> {
+    stack.click("[data-testid=convert]").await?;
+    wait_for_state(stack, "completed").await?;
+    stack.wait_for_text("h2", t.done.heading).await?;
+    let done = fill(t.toasts.done, &[("name", "photo.jpg")]);
+    stack
+        .wait_for_text("[data-testid=toasts-polite]", &done)
+        .await?;
+    let button = stack.text("[data-testid=download]").await?;
+    assert_eq!(button, fill(t.done.download, &[("target", "JPEG")]));
+    download_and_check(stack, downloads, (48, 32)).await?;
+    let downloading = fill(t.toasts.downloading, &[("name", "photo.jpg")]);
+    stack
+        .wait_for_text("[data-testid=toasts-polite]", &downloading)
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_language_page_converts_in_its_language_and_passes_axe() -> Result<()> {
+    let stack = Stack::start(StackOptions::default()).await?;
+    let inputs = tempfile::tempdir()?;
+    for (index, t) in i18n::LANGUAGES.iter().enumerate() {
+        let code = t.info.code;
+        open_in(&stack, t).await?;
+        assert_eq!(stack.text("title").await.unwrap_or_default(), "");
+        let title = stack.browser.title().await?;
+        assert_eq!(title, t.page.title);
+        let lead = stack.text(".dropzone-lead").await?;
+        assert_eq!(lead, t.drop.lead);
+        axe::assert_no_violations(&stack.browser, &format!("{code}: empty")).await?;
+        screens::capture(&stack, &format!("lang-{code}-1-empty")).await?;
+
+        choose_png(&stack, inputs.path(), "photo.png", (48, 32)).await?;
+        stack.wait_for_text("h2", t.convert.ready_heading).await?;
+        axe::assert_no_violations(&stack.browser, &format!("{code}: file chosen")).await?;
+
+        convert_and_check_texts(&stack, t, index).await?;
+        axe::assert_no_violations(&stack.browser, &format!("{code}: done")).await?;
+        screens::capture(&stack, &format!("lang-{code}-2-done")).await?;
+        assert_no_app_errors(&stack).await?;
+    }
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_menu_switches_from_german_to_french_keeping_the_file_and_a_reload_stays_french(
+) -> Result<()> {
+    let (german, french) = (language("de"), language("fr"));
+    let stack = Stack::start(StackOptions::default()).await?;
+    open_in(&stack, german).await?;
+    let inputs = tempfile::tempdir()?;
+    choose_png(&stack, inputs.path(), "photo.png", (48, 32)).await?;
+    stack
+        .wait_for_text("h2", german.convert.ready_heading)
+        .await?;
+
+    stack
+        .click("[data-testid=language-menu] a[hreflang=fr]")
+        .await?;
+    stack.wait_for_text("h1", french.convert.heading).await?;
+    let url = stack.browser.current_url().await?;
+    assert_eq!(url.path(), "/fr/", "the address is the French page's");
+    assert_eq!(document_lang(&stack).await?, "fr");
+    assert_eq!(stack.browser.title().await?, french.page.title);
+    assert_eq!(stack.text("[data-testid=file-name]").await?, "photo.png");
+    assert_eq!(state(&stack).await, "chosen", "the chosen file is kept");
+    stack
+        .wait_for_text("h2", french.convert.ready_heading)
+        .await?;
+    convert_and_check_texts(&stack, french, 0).await?;
+    assert_no_app_errors(&stack).await?;
+
+    // The choice is remembered; the French page reloads in French.
+    stack.browser.refresh().await?;
+    stack.wait_for_text(STATE, french.session.found).await?;
+    assert_eq!(document_lang(&stack).await?, "fr");
+    stack.wait_for_text("h1", french.convert.heading).await?;
+    let remembered = stack
+        .browser
+        .execute(
+            "return localStorage.getItem('trustyconvert:language')",
+            vec![],
+        )
+        .await?;
+    assert_eq!(remembered.as_str(), Some("fr"));
+    // The default page remembers too: it switches to French in place.
+    stack.open_app("/").await?;
+    stack.wait_for_text("h1", french.convert.heading).await?;
+    assert_eq!(stack.browser.current_url().await?.path(), "/fr/");
+    assert_no_app_errors(&stack).await?;
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deep_link_into_a_language_is_served_in_that_language() -> Result<()> {
+    let spanish = language("es");
+    let stack = Stack::start(StackOptions::default()).await?;
+    stack.open_app("/es/some/deep/link").await?;
+    stack.wait_for_text("h1", spanish.convert.heading).await?;
+    assert_eq!(document_lang(&stack).await?, "es");
+    let page = stack.browser.source().await?;
+    for info in i18n::INFOS {
+        assert!(
+            page.contains(&format!(
+                r#"<link rel="alternate" hreflang="{}" href="{}">"#,
+                info.html_lang, info.home
+            )),
+            "hreflang {} in the page",
+            info.code
+        );
+    }
+    assert!(page.contains(r#"hreflang="x-default" href="/""#));
+    assert_no_app_errors(&stack).await?;
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_german_page_converts_behind_nginx_under_the_strict_policy() -> Result<()> {
+    let german = language("de");
+    let stack = Stack::start(StackOptions {
+        static_site: Some(StaticSite {
+            api_host: "api.trustyconvert.test",
+            cookie_domain: Some("trustyconvert.test"),
+        }),
+        ..StackOptions::default()
+    })
+    .await?;
+    open_in(&stack, german).await?;
+    let inputs = tempfile::tempdir()?;
+    choose_png(&stack, inputs.path(), "photo.png", (48, 32)).await?;
+    convert_and_check_texts(&stack, german, 0).await?;
+    // A deep link on the static host is the German page too (nginx's language location).
+    stack.open_app("/de/anything").await?;
+    stack.wait_for_text("h1", german.convert.heading).await?;
+    assert_no_app_errors(&stack).await?;
+    stack.stop().await
+}
