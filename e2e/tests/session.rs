@@ -50,7 +50,7 @@ async fn first_visit_creates_one_session_and_a_reload_adopts_it() -> Result<()> 
     probe(
         &stack,
         "[data-testid=probe-one]",
-        "1 of 1 probe upload(s) succeeded",
+        "1 of 1 probe upload succeeded",
     )
     .await?;
     stack.wait_for_text(STATE, "Session active").await?;
@@ -66,7 +66,7 @@ async fn a_token_rotated_server_side_costs_at_most_one_extra_request() -> Result
     probe(
         &stack,
         "[data-testid=probe-one]",
-        "1 of 1 probe upload(s) succeeded",
+        "1 of 1 probe upload succeeded",
     )
     .await?;
     let counters = stack.hooks.counters().await?;
@@ -90,7 +90,7 @@ async fn an_expired_session_is_replaced_once_for_one_or_five_requests() -> Resul
     probe(
         &stack,
         "[data-testid=probe-one]",
-        "1 of 1 probe upload(s) succeeded",
+        "1 of 1 probe upload succeeded",
     )
     .await?;
     let one = stack.hooks.counters().await?;
@@ -103,7 +103,7 @@ async fn an_expired_session_is_replaced_once_for_one_or_five_requests() -> Resul
     probe(
         &stack,
         "[data-testid=probe-five]",
-        "5 of 5 probe upload(s) succeeded",
+        "5 of 5 probe uploads succeeded",
     )
     .await?;
     let five = stack.hooks.counters().await?;
@@ -184,7 +184,7 @@ async fn a_closed_session_stays_closed_until_the_user_acts() -> Result<()> {
     probe(
         &stack,
         "[data-testid=probe-one]",
-        "1 of 1 probe upload(s) succeeded",
+        "1 of 1 probe upload succeeded",
     )
     .await?;
     let after = stack.hooks.counters().await?;
@@ -212,7 +212,7 @@ async fn an_unreadable_csrf_cookie_works_from_response_tokens() -> Result<()> {
     probe(
         &stack,
         "[data-testid=probe-one]",
-        "1 of 1 probe upload(s) succeeded",
+        "1 of 1 probe upload succeeded",
     )
     .await?;
     let counters = stack.hooks.counters().await?;
@@ -226,7 +226,7 @@ async fn an_unreadable_csrf_cookie_works_from_response_tokens() -> Result<()> {
     probe(
         &stack,
         "[data-testid=probe-one]",
-        "1 of 1 probe upload(s) succeeded",
+        "1 of 1 probe upload succeeded",
     )
     .await?;
     let reload = stack.hooks.counters().await?;
@@ -246,7 +246,7 @@ async fn debug_logs_show_the_lifecycle_and_never_a_token() -> Result<()> {
     probe(
         &stack,
         "[data-testid=probe-one]",
-        "1 of 1 probe upload(s) succeeded",
+        "1 of 1 probe upload succeeded",
     )
     .await?;
 
