@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use fantoccini::Client;
 use serde_json::{json, Value};
 
+use crate::console::text;
 use crate::Result;
 
 /// The rule sets checked: WCAG 2.0 and 2.1, levels A and AA.
@@ -160,12 +161,4 @@ async fn inject(client: &Client) -> Result<()> {
         return Err("axe-core ran but defined no window.axe.run".into());
     }
     Ok(())
-}
-
-fn text(value: &Value, key: &str) -> String {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }

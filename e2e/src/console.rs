@@ -37,7 +37,8 @@ pub async fn read(client: &Client) -> Result<Vec<ConsoleEntry>> {
         .collect())
 }
 
-fn text(entry: &Value, key: &str) -> String {
+/// The string `key` of a JSON object (empty when missing).
+pub(crate) fn text(entry: &Value, key: &str) -> String {
     entry
         .get(key)
         .and_then(Value::as_str)

@@ -110,7 +110,7 @@ pub fn netlify_headers(api_origin: Option<&str>, pages: &[&str]) -> String {
 /// The page that serves `path` when no file matches it (client-side routing): the page of the
 /// path's language (`/es/anything` → `es/index.html`), else the default one.
 pub fn page_for_path(path: &str) -> String {
-    i18n::for_path(path).home_path() + "index.html"
+    format!("{}index.html", i18n::for_path(path).home)
 }
 
 /// The folders of the languages other than the default (`es`, `fr`, …), each with its own page.

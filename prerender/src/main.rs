@@ -146,7 +146,7 @@ mod tests {
                 markup.contains(&page::escape(language.page.footer)),
                 "{markup}"
             );
-            assert!(markup.contains(&format!("href=\"{}\"", language.info.home_path())));
+            assert!(markup.contains(&format!("href=\"{}\"", language.info.home)));
         }
     }
 

@@ -7,10 +7,7 @@ use trustyconvert_core::i18n::{self, Catalogue};
 
 /// Where `language`'s page goes in dist/: `index.html` for the default, `fr/index.html` …
 pub fn page_path(language: &Catalogue) -> String {
-    format!(
-        "{}index.html",
-        language.info.home_path().trim_start_matches('/')
-    )
+    format!("{}index.html", language.info.home.trim_start_matches('/'))
 }
 
 /// `template` (the default language's page) in `language`. Every English text must be found
@@ -53,14 +50,13 @@ pub fn alternates() -> String {
         .map(|language| {
             format!(
                 r#"<link rel="alternate" hreflang="{}" href="{}">"#,
-                language.html_lang,
-                language.home_path()
+                language.html_lang, language.home
             )
         })
         .collect();
     links.push_str(&format!(
         r#"<link rel="alternate" hreflang="x-default" href="{}">"#,
-        i18n::default_info().home_path()
+        i18n::default_info().home
     ));
     links
 }
@@ -142,8 +138,7 @@ mod tests {
             for other in i18n::INFOS {
                 assert!(page.contains(&format!(
                     r#"hreflang="{}" href="{}""#,
-                    other.html_lang,
-                    other.home_path()
+                    other.html_lang, other.home
                 )));
             }
         }

@@ -75,10 +75,18 @@ async fn serves_pages_and_falls_back_to_index() {
         assert_eq!(header(&r, "cache-control"), Some("no-cache"), "{path}");
         assert!(r.text().await.unwrap().contains("<title>app</title>"));
     }
-    // A directory's own index.html, like a static host.
-    let r = get(&ts, "/es/", "").await;
-    assert_eq!(r.status(), 200);
-    assert!(r.text().await.unwrap().contains("<title>la app</title>"));
+    // A directory's own index.html, like a static host; a deep link into a language is that
+    // language's page (and a language without a page, the default one).
+    for path in ["/es/", "/es/convert/some/route"] {
+        let r = get(&ts, path, "").await;
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(
+            r.text().await.unwrap().contains("<title>la app</title>"),
+            "{path}"
+        );
+    }
+    let r = get(&ts, "/fr/convert", "").await;
+    assert!(r.text().await.unwrap().contains("<title>app</title>"));
     let r = get(&ts, "/assets/app-abc_bg.wasm", "").await;
     assert_eq!(r.status(), 200);
     assert_eq!(header(&r, "content-type"), Some("application/wasm"));

@@ -118,11 +118,6 @@ impl PartialEq for LanguageInfo {
 impl Eq for LanguageInfo {}
 
 impl LanguageInfo {
-    /// The path of this language's page: `/` for the default, `/fr/` for the others.
-    pub fn home_path(&self) -> String {
-        self.home.to_owned()
-    }
-
     pub fn is_default(&self) -> bool {
         self == default_info()
     }
