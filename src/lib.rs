@@ -39,8 +39,9 @@ pub fn start() {
         Err(error) => match development_texts() {
             Some(texts) => texts,
             None => {
-                // The boot script's watchdog tells the person; nothing to render without words.
+                // Nothing to render without words: the page says so, in its own language.
                 log::error!("cannot start: {error}");
+                browser::dom::show_start_failure();
                 return;
             }
         },

@@ -28,9 +28,11 @@
     if (/wasm|WebAssembly|fetch|import|module/i.test(String(event.reason))) fail();
   });
   // Trunk's loader fires this once the wasm runs; a slow network may get there after the timeout.
+  // The app itself may have found it cannot run (it marks the box): then the box stays.
   window.addEventListener("TrunkApplicationStarted", function () {
     started = true;
-    showFailure(false);
+    var box = document.getElementById("boot-failed");
+    if (!box || !box.hasAttribute("data-app-failed")) showFailure(false);
   });
   setTimeout(fail, 20000);
   var reload = document.getElementById("boot-reload");

@@ -128,7 +128,9 @@ async fn hydration_keeps_every_node_and_text(language: Language) {
     };
     let app =
         yew::Renderer::<Probe>::with_root_and_props(root.clone(), probe(on_hydrated)).hydrate();
-    settle().await;
+    // Hydration's first effects run on Yew's scheduler: a busy machine may need more than a
+    // fixed pause.
+    wait_until(|| seen.borrow().is_some()).await;
 
     let (count, kept, text) = seen.borrow().clone().expect("hydrated");
     assert_eq!(count, before.len(), "{}", root.inner_html());

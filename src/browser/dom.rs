@@ -66,3 +66,12 @@ pub fn focus_is_lost() -> bool {
         (Some(_), None) => false,
     }
 }
+
+/// Shows the page's own "could not start" box (its text is the page's language) and keeps the
+/// boot script from hiding it when the loader reports the app started.
+pub fn show_start_failure() {
+    if let Some(box_) = element_by_id("boot-failed") {
+        let _ = box_.set_attribute("data-app-failed", "");
+        let _ = box_.remove_attribute("hidden");
+    }
+}

@@ -1,9 +1,13 @@
 //! The page as a document: its language, title and description, its address (History API), the
 //! browser's preferred languages, and the one thing the app keeps in `localStorage`.
 
+use std::time::Duration;
+
 use gloo::events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use super::abort::AbortOnDrop;
 
 /// The `localStorage` key of the language a person chose (a language code, never a token).
 pub const CHOSEN_LANGUAGE_KEY: &str = "trustyconvert:language";
@@ -26,14 +30,39 @@ pub fn set_language(lang: &str, title: &str, description: &str) {
 
 /// The text of the element `id` (a data block the build wrote into the page).
 pub fn element_text(id: &str) -> Option<String> {
-    document()?.get_element_by_id(id)?.text_content()
+    super::dom::element_by_id(id)?.text_content()
 }
 
 /// The HTML of another page of this site (another language's), as the browser caches pages.
-pub async fn fetch_page(path: &str) -> Result<String, String> {
+/// Gives up after `timeout` (the request is aborted).
+pub async fn fetch_page(path: &str, timeout: Duration) -> Result<String, String> {
+    let controller =
+        web_sys::AbortController::new().map_err(|_| format!("{path}: no AbortController"))?;
+    let mut abort = {
+        let controller = controller.clone();
+        AbortOnDrop::new(move || controller.abort())
+    };
+    let signal = controller.signal();
+    let read = read_page(path, &signal);
+    futures::pin_mut!(read);
+    let deadline = gloo::timers::future::sleep(timeout);
+    futures::pin_mut!(deadline);
+    match futures::future::select(read, deadline).await {
+        futures::future::Either::Left((outcome, _)) => {
+            abort.finished();
+            outcome
+        }
+        // Dropping `abort` aborts the request.
+        futures::future::Either::Right(_) => Err(format!("{path} took too long")),
+    }
+}
+
+async fn read_page(path: &str, signal: &web_sys::AbortSignal) -> Result<String, String> {
     let unreadable = || format!("{path} could not be read");
     let window = web_sys::window().ok_or_else(unreadable)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(signal));
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
         .await
         .map_err(|_| unreadable())?
         .unchecked_into();

@@ -3,10 +3,14 @@
 //! person switches to it, once per visit.
 
 use std::cell::RefCell;
+use std::time::Duration;
 
 use trustyconvert_core::i18n::{self, Catalogue, LanguageInfo};
 
 use crate::browser::{json, page};
+
+/// How long a switch waits for the other language's page before a plain page load.
+const PAGE_TIMEOUT: Duration = Duration::from_secs(8);
 
 thread_local! {
     /// The catalogues read so far (each kept for the page's life).
@@ -54,8 +58,16 @@ pub async fn load(language: &'static LanguageInfo) -> Result<&'static Catalogue,
     if let Some(catalogue) = kept(language) {
         return Ok(catalogue);
     }
-    let html = page::fetch_page(language.home).await?;
+    let html = page::fetch_page(language.home, PAGE_TIMEOUT).await?;
     let json = i18n::texts_in_page(&html)
         .ok_or_else(|| format!("the {} page carries no texts", language.code))?;
-    parse(json)
+    let catalogue = parse(json)?;
+    // A host may answer with another page (its SPA fallback, an old deploy).
+    if catalogue.info != language {
+        return Err(format!(
+            "{} answered in {}",
+            language.home, catalogue.info.code
+        ));
+    }
+    Ok(catalogue)
 }

@@ -1,11 +1,11 @@
-//! The language the app speaks, owned by the App and handed to each component as a prop. The first
-//! render speaks the language of the page being hydrated (its texts are in the page), so
+//! The language the app speaks, owned by the App and handed to each component as a prop. The
+//! first render speaks the language of the page being hydrated (its texts are in the page), so
 //! hydration never mismatches; the browser-only parts (the address, the remembered choice, the
-//! suggestion of another language) run in effects afterwards.
+//! suggestion of another language) run in effects afterwards, by the core's rules.
 
 pub mod catalogues;
 
-use trustyconvert_core::i18n::{self, Catalogue, LanguageInfo};
+use trustyconvert_core::i18n::{self, AddressChange, Catalogue, LanguageInfo, OnStart};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -33,15 +33,6 @@ pub struct LanguageContext {
     pub dismiss_suggestion: Callback<()>,
 }
 
-/// How a switch changes the address: a new history entry (a choice), the current entry
-/// replaced (a remembered choice applied), or none (back/forward already moved it).
-#[derive(Clone, Copy, PartialEq)]
-enum Address {
-    Push,
-    Replace,
-    Keep,
-}
-
 /// The language state of the app, starting in `initial` (the page's): owned by the App, handed
 /// down as a [`LanguageContext`].
 #[hook]
@@ -51,32 +42,41 @@ pub fn use_language_state(initial: Language) -> LanguageContext {
         initial
     });
     let suggested = use_state_eq(|| None::<&'static LanguageInfo>);
-    // The language asked for last: a slower answer for an earlier choice must not win.
+    // The language asked for last: the outcome of an earlier choice must not win.
     let wanted = use_mut_ref(|| initial.0.info);
 
     let switch = {
         let (current, wanted) = (current.clone(), wanted.clone());
         Callback::from(
-            move |(language, address): (&'static LanguageInfo, Address)| {
+            move |(language, address): (&'static LanguageInfo, AddressChange)| {
                 *wanted.borrow_mut() = language;
                 let (current, wanted) = (current.clone(), wanted.clone());
                 spawn_local(async move {
-                    match catalogues::load(language).await {
-                        Ok(catalogue) if *wanted.borrow() == language => {
+                    let loaded = catalogues::load(language).await;
+                    if *wanted.borrow() != language {
+                        return;
+                    }
+                    match (loaded, address) {
+                        (Ok(catalogue), _) => {
                             match address {
-                                Address::Push => page::go_to(language.home, true),
-                                Address::Replace => page::go_to(language.home, false),
-                                Address::Keep => {}
+                                // The same address again (the current language chosen):
+                                // no second history entry.
+                                AddressChange::Push if page::path() == language.home => {}
+                                AddressChange::Push => page::go_to(language.home, true),
+                                AddressChange::Replace => page::go_to(language.home, false),
+                                AddressChange::Keep => {}
                             }
                             current.set(Language(catalogue));
                         }
-                        Ok(_) => {}
-                        Err(error) => {
+                        // A remembered choice that cannot be read: this page stays as it is.
+                        (Err(error), AddressChange::Replace) => {
                             log::warn!("language {}: {error}", language.code);
-                            // The link still works the plain way (a page load).
-                            if address == Address::Push {
-                                page::load(language.home);
-                            }
+                        }
+                        // A link, or an address that names the language already: the plain
+                        // way, a page load, so the address and the page agree.
+                        (Err(error), AddressChange::Push | AddressChange::Keep) => {
+                            log::warn!("language {}: {error}", language.code);
+                            page::load(language.home);
                         }
                     }
                 });
@@ -98,30 +98,20 @@ pub fn use_language_state(initial: Language) -> LanguageContext {
             let listener = {
                 let switch = switch.clone();
                 page::on_history_change(move |path| {
-                    switch.emit((i18n::for_path(&path), Address::Keep));
+                    switch.emit((i18n::for_path(&path), AddressChange::Keep));
                 })
             };
-            let path = page::path();
-            let named = i18n::for_path(&path);
-            let remembered = page::chosen_language().as_deref().and_then(i18n::by_code);
-            if !named.is_default() && named != page_language {
-                // A host answered a language's deep link with the default page (a CDN's SPA
-                // fallback): the address decides.
-                switch.emit((named, Address::Keep));
-            } else if page_language.is_default() && i18n::is_default_page(&path) {
-                match remembered {
-                    // A choice from an earlier visit wins on `/`, without a new history entry;
-                    // the other pages are a choice already (a link, a bookmark).
-                    Some(choice) if choice != page_language => {
-                        switch.emit((choice, Address::Replace));
-                    }
-                    Some(_) => {}
-                    None => {
-                        let languages = page::preferred_languages();
-                        let preference = i18n::preferred(languages.iter().map(String::as_str));
-                        suggested.set(preference.filter(|language| *language != page_language));
-                    }
-                }
+            let remembered = page::chosen_language();
+            let start = i18n::on_start(
+                &page::path(),
+                page_language,
+                remembered.as_deref(),
+                &page::preferred_languages(),
+            );
+            match start {
+                OnStart::Switch(language, address) => switch.emit((language, address)),
+                OnStart::Suggest(language) => suggested.set(Some(language)),
+                OnStart::Stay => {}
             }
             move || drop(listener)
         });
@@ -132,7 +122,7 @@ pub fn use_language_state(initial: Language) -> LanguageContext {
         Callback::from(move |language: &'static LanguageInfo| {
             page::remember_language(language.code);
             suggested.set(None);
-            switch.emit((language, Address::Push));
+            switch.emit((language, AddressChange::Push));
         })
     };
     let dismiss_suggestion = {

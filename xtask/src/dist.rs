@@ -13,13 +13,13 @@ pub const ASSETS: &str = trustyconvert_hosting::ASSETS_DIR;
 /// phone network can convert a file. The build fails past it, so size cannot creep back.
 /// Issue 10's goal was 180,000 for the wasm and 195,000 for the visit; the app reached about
 /// 190,050 and 203,660 with the session review's code, with budgets of 191,000 and 204,500.
-/// Five languages (issue 13) measured +11,317 on the wasm and +14,342 on the visit (the
-/// largest page, whose texts ride in the page, not in the wasm); both budgets rose by exactly
-/// that, keeping under 1 KB of room: new code that needs more raises them on purpose, in its
-/// own commit that says why.
-const WASM_BUDGET_GZIP: usize = 191_000 + 11_317;
+/// Five languages (issue 13, at most +15,000 allowed) measured +11,873 on the wasm and +14,941
+/// on the visit (the largest page, whose texts ride in the page, not in the wasm); both budgets
+/// rose by exactly that, keeping under 1 KB of room: new code that needs more raises them on
+/// purpose, in its own commit that says why.
+const WASM_BUDGET_GZIP: usize = 191_000 + 11_873;
 /// The largest page and every asset it loads (wasm, JS glue, CSS, boot script, icon).
-const FIRST_VISIT_BUDGET_GZIP: usize = 204_500 + 14_342;
+const FIRST_VISIT_BUDGET_GZIP: usize = 204_500 + 14_941;
 
 /// Builds dist/ in release mode, prerenders its first view, writes `.br` and `.gz` beside each
 /// asset, and prints the sizes.

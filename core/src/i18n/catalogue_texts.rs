@@ -380,7 +380,9 @@ impl Catalogue {
         let texts: Vec<&str> = self.texts().into_iter().map(|(_, text)| text).collect();
         serde_json::json!({"code": self.info.code, "texts": texts})
             .to_string()
-            .replace("</", "<\\/")
+            // No `<` at all inside the script element (`</script>`, `<!--` would change how
+            // the page is parsed); `\u003c` is the same character to a JSON reader.
+            .replace('<', "\\u003c")
     }
 
     /// The catalogue a page carries (see [`Catalogue::to_page_json`]).

@@ -13,12 +13,14 @@
 
 mod catalogue_texts;
 mod numbers;
+mod start;
 mod text;
 
 #[cfg(test)]
 mod tests;
 
 pub use catalogue_texts::{page_texts_element, texts_in_page, PAGE_TEXTS_ID};
+pub use start::{on_start, AddressChange, OnStart};
 pub use text::{fill, placeholders};
 
 /// Declares each language's module and lists them, the default (served at `/`) first; the menu
