@@ -3,5 +3,6 @@
 pub mod formats;
 pub mod job;
 pub mod progress;
+pub mod queue;
 pub mod recovery;
 pub mod validate;
