@@ -32,10 +32,12 @@ impl Nginx {
         let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let listen = format!("127.0.0.1:{port}");
+        let site_url = format!("http://{}:{port}", crate::APP_HOST);
         let out = prefix.path().to_string_lossy().into_owned();
         let deployed = Command::new(cargo)
             .current_dir(&workspace)
             .args(["xtask", "deploy", "--api-base", api_base, "--out", &out])
+            .args(["--site-url", &site_url])
             .args(["--listen", &listen, "--dist", &dist.to_string_lossy()])
             .stdout(Stdio::null())
             .status()?;

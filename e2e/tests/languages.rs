@@ -196,6 +196,18 @@ async fn the_german_page_converts_behind_nginx_under_the_strict_policy() -> Resu
     let inputs = tempfile::tempdir()?;
     choose_png(&stack, inputs.path(), "photo.png", (48, 32)).await?;
     convert_and_check_texts(&stack, german, 0).await?;
+    // The deploy step made the alternates absolute at the site's origin.
+    let port = stack
+        .static_host
+        .as_ref()
+        .map(|host| host.port)
+        .unwrap_or(0);
+    let page = stack.browser.source().await?;
+    let french = format!(
+        r#"hreflang="fr" href="http://{}:{port}/fr/""#,
+        trustyconvert_e2e::APP_HOST
+    );
+    assert!(page.contains(&french), "absolute alternates: {french}");
     // A deep link on the static host is the German page too (nginx's language location).
     stack.open_app("/de/anything").await?;
     stack

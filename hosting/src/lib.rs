@@ -113,6 +113,26 @@ pub fn page_for_path(path: &str) -> String {
     format!("{}index.html", i18n::for_path(path).home)
 }
 
+/// `<link rel="alternate" hreflang>` to each language's page and `x-default` to the default's,
+/// at `site` (an origin such as `https://convert.example.com`; empty for root-relative links,
+/// which is what the build writes: it does not know where it will be served).
+pub fn language_alternates(site: &str) -> String {
+    let mut links: String = i18n::INFOS
+        .iter()
+        .map(|language| {
+            format!(
+                r#"<link rel="alternate" hreflang="{}" href="{site}{}">"#,
+                language.html_lang, language.home
+            )
+        })
+        .collect();
+    links.push_str(&format!(
+        r#"<link rel="alternate" hreflang="x-default" href="{site}{}">"#,
+        i18n::default_info().home
+    ));
+    links
+}
+
 /// The folders of the languages other than the default (`es`, `fr`, …), each with its own page.
 fn language_folders() -> impl Iterator<Item = &'static str> {
     i18n::INFOS.iter().skip(1).map(|language| language.code)

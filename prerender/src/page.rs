@@ -39,26 +39,12 @@ pub fn localize(template: &str, language: &Catalogue) -> Result<String, String> 
     }
     insert_before_head_end(
         &page,
-        &format!("{}{}", alternates(), i18n::page_texts_element(language)),
+        &format!(
+            "{}{}",
+            trustyconvert_hosting::language_alternates(""),
+            i18n::page_texts_element(language)
+        ),
     )
-}
-
-/// `<link rel=alternate hreflang>` to each language's page and `x-default` to the default's.
-pub fn alternates() -> String {
-    let mut links: String = i18n::INFOS
-        .iter()
-        .map(|language| {
-            format!(
-                r#"<link rel="alternate" hreflang="{}" href="{}">"#,
-                language.html_lang, language.home
-            )
-        })
-        .collect();
-    links.push_str(&format!(
-        r#"<link rel="alternate" hreflang="x-default" href="{}">"#,
-        i18n::default_info().home
-    ));
-    links
 }
 
 fn replace_lang(page: &str, from: &str, to: &str) -> Result<String, String> {

@@ -1,4 +1,5 @@
-//! `cargo xtask deploy --api-base URL [--out DIR] [--listen ADDR]`: the built `dist/` made
+//! `cargo xtask deploy --api-base URL [--site-url ORIGIN] [--out DIR] [--listen ADDR]`: the
+//! built `dist/` made
 //! ready for a static host that talks to the API at URL, without rebuilding it. Writes
 //! `DIR/site/` (the site, its pages pointing at the API, `_headers`, `_redirects`)
 //! and `DIR/nginx.conf` beside it (never served). Headers come from `trustyconvert_hosting`, the
@@ -11,13 +12,16 @@ use trustyconvert_hosting as hosting;
 use crate::workspace;
 
 const USAGE: &str =
-    "usage: cargo xtask deploy --api-base <URL or /path> [--out <dir>] [--listen <addr:port>] [--dist <built app>]";
+    "usage: cargo xtask deploy --api-base <URL or /path> [--site-url <https://origin>] [--out <dir>] [--listen <addr:port>] [--dist <built app>]";
 
 /// The name of the `<meta>` the app reads its API base from.
 const API_BASE_META: &str = "trustyconvert:api-base";
 
 pub struct Options {
     pub api_base: String,
+    /// The site's own origin, when known: the pages' `hreflang` alternates become absolute
+    /// URLs, as search engines want them.
+    pub site_url: Option<String>,
     pub dist: PathBuf,
     pub out: PathBuf,
     pub listen: String,
@@ -43,7 +47,14 @@ pub fn deploy(options: &Options) -> Result<PathBuf, String> {
             .map_err(|error| format!("cannot empty {}: {error}", site.display()))?;
     }
     copy_dir(dist, &site)?;
-    let pages = rewrite_pages(&site, &options.api_base)?;
+    let site_origin = match &options.site_url {
+        Some(url) => Some(
+            hosting::api_origin(url)?
+                .ok_or_else(|| format!("--site-url {url:?} is not an absolute http(s) URL"))?,
+        ),
+        None => None,
+    };
+    let pages = rewrite_pages(&site, &options.api_base, site_origin.as_deref())?;
     let page_paths: Vec<String> = pages.iter().flat_map(|page| page_paths(page)).collect();
     let page_refs: Vec<&str> = page_paths.iter().map(String::as_str).collect();
     write(
@@ -72,6 +83,7 @@ pub fn deploy(options: &Options) -> Result<PathBuf, String> {
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut api_base = None;
+    let mut site_url = None;
     let mut out = workspace::root().join("deploy");
     let mut listen = "127.0.0.1:8080".to_owned();
     let mut dist = workspace::dist_dir();
@@ -84,6 +96,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         };
         match flag.as_str() {
             "--api-base" => api_base = Some(value()?),
+            "--site-url" => site_url = Some(value()?),
             "--out" => out = PathBuf::from(value()?),
             "--listen" => listen = value()?,
             "--dist" => dist = PathBuf::from(value()?),
@@ -103,24 +116,41 @@ fn parse(args: &[String]) -> Result<Options, String> {
     }
     Ok(Options {
         api_base,
+        site_url,
         dist,
         out,
         listen,
     })
 }
 
-/// Points every HTML page at the API; returns the pages, relative to `site`.
-fn rewrite_pages(site: &Path, api_base: &str) -> Result<Vec<PathBuf>, String> {
+/// Points every HTML page at the API (and its language alternates at the site's origin, when
+/// given); returns the pages, relative to `site`.
+fn rewrite_pages(
+    site: &Path,
+    api_base: &str,
+    site_origin: Option<&str>,
+) -> Result<Vec<PathBuf>, String> {
     let mut pages = Vec::new();
     for page in html_files(site)? {
         let html = std::fs::read_to_string(&page)
             .map_err(|error| format!("cannot read {}: {error}", page.display()))?;
-        let rewritten = with_api_base(&html, api_base)
+        let mut rewritten = with_api_base(&html, api_base)
             .ok_or_else(|| format!("{} has no <meta name={API_BASE_META}>", page.display()))?;
+        if let Some(origin) = site_origin {
+            rewritten = with_absolute_alternates(&rewritten, origin)
+                .ok_or_else(|| format!("{} has no language alternates", page.display()))?;
+        }
         write(&page, &rewritten)?;
         pages.push(page.strip_prefix(site).unwrap_or(&page).to_path_buf());
     }
     Ok(pages)
+}
+
+/// `html` with the build's root-relative `hreflang` alternates made absolute at `origin`.
+fn with_absolute_alternates(html: &str, origin: &str) -> Option<String> {
+    let relative = hosting::language_alternates("");
+    html.contains(&relative)
+        .then(|| html.replacen(&relative, &hosting::language_alternates(origin), 1))
 }
 
 /// `html` with the API base `<meta>`'s content replaced, however the minifier quoted it.
@@ -198,6 +228,18 @@ mod tests {
             Some("<meta name=trustyconvert:api-base content=\"/v2\">")
         );
         assert_eq!(with_api_base("<p>no meta</p>", "/api"), None);
+    }
+
+    #[test]
+    fn alternates_become_absolute_at_the_sites_origin() {
+        let page = format!("<head>{}</head>", hosting::language_alternates(""));
+        let absolute = with_absolute_alternates(&page, "https://convert.example.com")
+            .expect("the page has alternates");
+        assert!(absolute.contains(
+            r#"<link rel="alternate" hreflang="fr" href="https://convert.example.com/fr/">"#
+        ));
+        assert!(absolute.contains(r#"hreflang="x-default" href="https://convert.example.com/">"#));
+        assert!(with_absolute_alternates("<head></head>", "https://x.example").is_none());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub fn run(server_args: &[String]) -> Result<(), String> {
     let built = dist::build_release()?;
     let site = deploy::deploy(&deploy::Options {
         api_base: "/api".to_owned(),
+        site_url: None,
         dist: built,
         out: workspace::target_dir().join("dev-deploy"),
         listen: "127.0.0.1:8080".to_owned(),
