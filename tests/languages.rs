@@ -253,3 +253,59 @@ async fn the_menu_switches_in_place_keeps_the_file_and_back_goes_back() {
     app.destroy();
     root.remove();
 }
+
+fn remember(code: &str) {
+    if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
+        let _ = storage.set_item(page::CHOSEN_LANGUAGE_KEY, code);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_remembered_choice_switches_the_default_page_in_place_or_leaves_it_when_unreadable() {
+    let _restored = LanguageRestored::new();
+    let english = i18n::default_language();
+    assert!(
+        i18n::is_default_page(&page::path()),
+        "the runner serves the default page"
+    );
+    let history_before = gloo::utils::window()
+        .history()
+        .and_then(|history| history.length())
+        .unwrap_or(0);
+
+    // Spanish was chosen on an earlier visit but its page cannot be read here (the test
+    // server has none, and no test in this file has handed its texts over): the page stays
+    // English, where it is.
+    let spanish = i18n::by_code("es").expect("Spanish");
+    assert!(
+        catalogues::kept(spanish).is_none(),
+        "Spanish must be unread here"
+    );
+    remember("es");
+    let (root, app) = mount_app(english).await;
+    // "Nothing happens": time for the page fetch to fail (the test server answers at once).
+    gloo::timers::future::sleep(Duration::from_millis(500)).await;
+    assert_eq!(page::path(), "/", "no switch without the texts");
+    assert_eq!(document_lang(), "en");
+    assert_eq!(text_of(&root, "h1"), english.convert.heading);
+    app.destroy();
+    root.remove();
+
+    // German was chosen and its texts are at hand: the page switches in place, the address
+    // replaced (not a new history entry), and no suggestion.
+    let german = language("de");
+    catalogues::keep(german);
+    remember("de");
+    let (root, app) = mount_app(english).await;
+    wait_for_text(&root, "h1", german.convert.heading).await;
+    assert_eq!(page::path(), "/de/");
+    assert_eq!(document_lang(), "de");
+    let history_after = gloo::utils::window()
+        .history()
+        .and_then(|history| history.length())
+        .unwrap_or(0);
+    assert_eq!(history_after, history_before, "replaced, not pushed");
+    assert!(query(&root, "[data-testid=language-suggestion]").is_none());
+    app.destroy();
+    root.remove();
+}
