@@ -1,5 +1,6 @@
 //! chromedriver as a child process and a WebDriver session to headless Chromium.
 
+use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -22,11 +23,12 @@ impl Chromedriver {
         let binary = std::env::var_os("CHROMEDRIVER")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
-        let port = crate::ports::free_port()?;
-        let child = Command::new(&binary)
-            .arg(format!("--port={port}"))
+        // Port 0: chromedriver binds a free port itself and says which, so no other process
+        // can take a port picked for it in between (tests run in parallel).
+        let mut child = Command::new(&binary)
+            .arg("--port=0")
             .arg("--allowed-ips=127.0.0.1")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             // Its own process group, so drop can kill Chromium with it.
             .process_group(0)
@@ -37,7 +39,30 @@ impl Chromedriver {
                     binary.display()
                 )
             })?;
-        let driver = Self { child, port };
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or("chromedriver's output is not readable")?;
+        let (port_sender, port_receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // Reads the announcement, then keeps draining so chromedriver never blocks on a
+            // full pipe.
+            for line in BufReader::new(stdout)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
+                if let Some(port) = announced_port(&line) {
+                    let _ = port_sender.send(port);
+                }
+            }
+        });
+        let mut driver = Self { child, port: 0 };
+        driver.port = tokio::task::spawn_blocking(move || {
+            port_receiver.recv_timeout(std::time::Duration::from_secs(15))
+        })
+        .await
+        .map_err(|error| format!("waiting for chromedriver: {error}"))?
+        .map_err(|_| "chromedriver never said which port it listens on")?;
         driver.wait_until_ready().await?;
         Ok(driver)
     }
@@ -49,6 +74,16 @@ impl Chromedriver {
     async fn wait_until_ready(&self) -> Result<()> {
         crate::ports::wait_until_listening(self.port, "chromedriver").await
     }
+}
+
+/// The port in chromedriver's "ChromeDriver was started successfully on port 35233."
+fn announced_port(line: &str) -> Option<u16> {
+    line.split_once("started successfully on port ")?
+        .1
+        .trim_end_matches('.')
+        .trim()
+        .parse()
+        .ok()
 }
 
 impl Drop for Chromedriver {
@@ -162,5 +197,22 @@ impl WebDriverCompatibleCommand for SessionPost {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::announced_port;
+
+    #[test]
+    fn reads_the_port_chromedriver_announces() {
+        assert_eq!(
+            announced_port("ChromeDriver was started successfully on port 35233."),
+            Some(35233)
+        );
+        assert_eq!(
+            announced_port("Starting ChromeDriver 148.0 on port 0"),
+            None
+        );
     }
 }

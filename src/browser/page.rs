@@ -65,7 +65,8 @@ async fn read_page(path: &str, signal: &web_sys::AbortSignal) -> Result<String, 
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
         .await
         .map_err(|_| unreadable())?
-        .unchecked_into();
+        .dyn_into()
+        .map_err(|_| unreadable())?;
     if !response.ok() {
         return Err(format!("{path} answered {}", response.status()));
     }
