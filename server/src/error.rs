@@ -24,6 +24,8 @@ pub enum ApiError {
     /// A known API path called with another method (reported as a `ValidationError`).
     MethodNotAllowed(String),
     TooLarge(String),
+    /// The session's storage is full: a 413 of its own type, so a client can say what to do.
+    QuotaFull(String),
     RateLimited {
         retry_after_secs: u64,
     },
@@ -43,7 +45,7 @@ impl ApiError {
             ApiError::Csrf(_) | ApiError::Token(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge(_) | ApiError::QuotaFull(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RateLimited { .. } | ApiError::TaskLimit { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
@@ -61,6 +63,7 @@ impl ApiError {
             ApiError::Token(_) => "TokenError",
             ApiError::NotFound(_) => "ResourceNotFound",
             ApiError::TooLarge(_) => "MaxFileSizeExceededError",
+            ApiError::QuotaFull(_) => "StorageQuotaExceededError",
             ApiError::RateLimited { .. } => "RateLimitExceeded",
             ApiError::TaskLimit { .. } => "TaskLimitExceeded",
             ApiError::Server(_) => "ServerError",
@@ -78,6 +81,7 @@ impl ApiError {
             | ApiError::NotFound(m)
             | ApiError::MethodNotAllowed(m)
             | ApiError::TooLarge(m)
+            | ApiError::QuotaFull(m)
             | ApiError::Server(m) => m.clone(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("Too many requests: try again in {retry_after_secs} s.")

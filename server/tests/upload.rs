@@ -195,7 +195,7 @@ async fn the_session_quota_is_413() {
     let body = expect_error(
         upload(&s, &ts, &new_job_id(), "two.png", file).await,
         413,
-        "MaxFileSizeExceededError",
+        "StorageQuotaExceededError",
     )
     .await;
     assert!(body["error"]["message"]

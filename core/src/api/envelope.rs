@@ -315,6 +315,8 @@ fn kind_from_type(
         ApiErrorKind::TaskLimit {
             retry_after_secs: retry_after,
         }
+    } else if t.contains("quota") {
+        ApiErrorKind::QuotaFull
     } else if t.contains("toolarge") || t.contains("filesize") || t.contains("sizeexceeded") {
         ApiErrorKind::TooLarge
     } else if t.ends_with("notfound") || t == "resourcegone" {

@@ -129,6 +129,7 @@ fn type_strings_map_case_insensitively() {
         (403, "TokenError", ApiErrorKind::Token),
         (404, "resourceNotFound", ApiErrorKind::NotFound),
         (413, "MaxFileSizeExceededError", ApiErrorKind::TooLarge),
+        (413, "StorageQuotaExceededError", ApiErrorKind::QuotaFull),
         (500, "ServerError", ApiErrorKind::Server { status: 500 }),
         (
             429,

@@ -20,6 +20,8 @@ pub enum ApiErrorKind {
     NotFound,
     /// 413 `MaxFileSizeExceededError`.
     TooLarge,
+    /// 413 `StorageQuotaExceededError`: the session's storage is full (the file itself is fine).
+    QuotaFull,
     /// 429 `RateLimitExceeded`; `Retry-After` seconds when given.
     RateLimited { retry_after_secs: Option<u32> },
     /// 429 `TaskLimitExceeded`: one conversion at a time per session.
@@ -66,6 +68,7 @@ impl ApiErrorKind {
             ApiErrorKind::Forbidden => "Forbidden",
             ApiErrorKind::NotFound => "NotFound",
             ApiErrorKind::TooLarge => "TooLarge",
+            ApiErrorKind::QuotaFull => "QuotaFull",
             ApiErrorKind::RateLimited { .. } => "RateLimited",
             ApiErrorKind::TaskLimit { .. } => "TaskLimit",
             ApiErrorKind::Validation { .. } => "Validation",
@@ -197,6 +200,7 @@ impl ApiError {
             ApiErrorKind::Forbidden => e.forbidden.to_owned(),
             ApiErrorKind::NotFound => e.not_found.to_owned(),
             ApiErrorKind::TooLarge => e.too_large.to_owned(),
+            ApiErrorKind::QuotaFull => t.queue.quota_full.to_owned(),
             ApiErrorKind::RateLimited { retry_after_secs } => fill(
                 e.rate_limited,
                 &[("advice", &wait_advice(t, *retry_after_secs))],

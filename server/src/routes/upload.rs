@@ -229,7 +229,7 @@ async fn receive_file(
 }
 
 fn quota_exceeded(state: &SharedState) -> ApiError {
-    ApiError::TooLarge(format!(
+    ApiError::QuotaFull(format!(
         "This session's storage ({}) is full: download or close finished jobs first.",
         human_size(state.config.session_quota_bytes)
     ))
