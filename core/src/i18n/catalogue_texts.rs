@@ -10,7 +10,7 @@ impl Catalogue {
     /// Every text with its key (`"session.active"`), in the fixed order.
     #[rustfmt::skip]
     pub fn texts(&self) -> Vec<(&'static str, &'static str)> {
-        let Catalogue { info: _, numbers: Numbers { decimal_separator: numbers_decimal_separator, bytes: Plural { one: numbers_bytes_one, other: numbers_bytes_other }, kilobytes: numbers_kilobytes, megabytes: numbers_megabytes, gigabytes: numbers_gigabytes, terabytes: numbers_terabytes, petabytes: numbers_petabytes, percent: numbers_percent, list_separator: numbers_list_separator }, page: Page { title: page_title, description: page_description, could_not_start: page_could_not_start, reload: page_reload, needs_javascript: page_needs_javascript, footer: page_footer, offline: page_offline }, header: Header { home: header_home, languages: header_languages }, session: SessionTexts { connecting: session_connecting, found: session_found, active: session_active, starting: session_starting, closed: session_closed, none: session_none, closed_detail: session_closed_detail, try_again: session_try_again, trying_again: session_trying_again, close: session_close, confirm_title: session_confirm_title, confirm_detail: session_confirm_detail, confirm_close: session_confirm_close, closing: session_closing, keep: session_keep }, convert: ConvertTexts { heading: convert_heading, accepted_hint: convert_accepted_hint, formats_loading: convert_formats_loading, formats_failed: convert_formats_failed, formats_failed_lead: convert_formats_failed_lead, retry: convert_retry, ready_heading: convert_ready_heading, convert: convert_convert, convert_to: convert_convert_to, offline_convert: convert_offline_convert, target_label: convert_target_label, recommended: convert_recommended, no_target: convert_no_target }, drop: DropTexts { lead: drop_lead, lead_another: drop_lead_another, choose: drop_choose }, file: FileTexts { name: file_name, kind: file_kind, size: file_size }, progress: ProgressTexts { uploading: progress_uploading, starting: progress_starting, converting: progress_converting, upload_label: progress_upload_label, conversion_label: progress_conversion_label, waiting_for_converter: progress_waiting_for_converter, working: progress_working, sent_of_total: progress_sent_of_total, sent: progress_sent, cancel: progress_cancel }, done: DoneTexts { heading: done_heading, download: done_download, download_again: done_download_again, preparing: done_preparing, offline: done_offline, another: done_another }, failure: FailureTexts { wait_title: failure_wait_title, unsupported_title: failure_unsupported_title, retry_title: failure_retry_title, final_title: failure_final_title, conversion_with_reason: failure_conversion_with_reason, conversion: failure_conversion, timed_out: failure_timed_out, no_crypto: failure_no_crypto, no_abort: failure_no_abort, no_blob: failure_no_blob, try_again: failure_try_again, try_again_in: failure_try_again_in }, toasts: ToastTexts { region: toasts_region, dismiss: toasts_dismiss, reference: toasts_reference, copy: toasts_copy, copied: toasts_copied, copy_failed: toasts_copy_failed, copy_label: toasts_copy_label, done: toasts_done, downloading: toasts_downloading, download_not_started: toasts_download_not_started, renewed_before_download: toasts_renewed_before_download, renewed: toasts_renewed, cancelled: toasts_cancelled, stopped_waiting: toasts_stopped_waiting }, errors: ErrorTexts { csrf: errors_csrf, session: errors_session, token: errors_token, forbidden: errors_forbidden, not_found: errors_not_found, too_large: errors_too_large, rate_limited: errors_rate_limited, task_limit: errors_task_limit, server: errors_server, unexpected: errors_unexpected, network: errors_network, redirected: errors_redirected, timeout: errors_timeout, offline: errors_offline, cancelled: errors_cancelled, session_closed: errors_session_closed, cookies_refused: errors_cookies_refused, unreadable_with_status: errors_unreadable_with_status, unreadable: errors_unreadable, wait_a_moment: errors_wait_a_moment, wait_seconds: Plural { one: errors_wait_seconds_one, other: errors_wait_seconds_other }, wait_minutes: Plural { one: errors_wait_minutes_one, other: errors_wait_minutes_other }, invalid_file: errors_invalid_file, unsupported_conversion: errors_unsupported_conversion, unsafe_file: errors_unsafe_file, invalid_request: errors_invalid_request }, rejections: RejectionTexts { empty: rejections_empty, no_extension: rejections_no_extension, unsupported: rejections_unsupported, too_large: rejections_too_large, formats_unavailable: rejections_formats_unavailable }, formats: FormatTexts { plain_text: formats_plain_text, opendocument_text: formats_opendocument_text, opendocument_spreadsheet: formats_opendocument_spreadsheet, image: formats_image, document: formats_document, data: formats_data, other: formats_other }, diagnostics: DiagnosticsTexts { heading: diagnostics_heading, phase: diagnostics_phase, epoch: diagnostics_epoch, token_known: diagnostics_token_known, yes: diagnostics_yes, no: diagnostics_no, inits: diagnostics_inits, recoveries: diagnostics_recoveries, syncs: diagnostics_syncs, probe_one: diagnostics_probe_one, probe_five: diagnostics_probe_five, sending: Plural { one: diagnostics_sending_one, other: diagnostics_sending_other }, succeeded: Plural { one: diagnostics_succeeded_one, other: diagnostics_succeeded_other }, first_error: diagnostics_first_error } } = self;
+        let Catalogue { info: _, numbers: Numbers { decimal_separator: numbers_decimal_separator, bytes: Plural { one: numbers_bytes_one, other: numbers_bytes_other }, kilobytes: numbers_kilobytes, megabytes: numbers_megabytes, gigabytes: numbers_gigabytes, terabytes: numbers_terabytes, petabytes: numbers_petabytes, percent: numbers_percent, list_separator: numbers_list_separator }, page: Page { title: page_title, description: page_description, could_not_start: page_could_not_start, reload: page_reload, needs_javascript: page_needs_javascript, footer: page_footer, offline: page_offline }, header: Header { home: header_home, languages: header_languages }, session: SessionTexts { connecting: session_connecting, found: session_found, active: session_active, starting: session_starting, closed: session_closed, none: session_none, closed_detail: session_closed_detail, try_again: session_try_again, trying_again: session_trying_again, close: session_close, confirm_title: session_confirm_title, confirm_detail: session_confirm_detail, confirm_close: session_confirm_close, closing: session_closing, keep: session_keep }, convert: ConvertTexts { heading: convert_heading, accepted_hint: convert_accepted_hint, formats_loading: convert_formats_loading, formats_failed: convert_formats_failed, formats_failed_lead: convert_formats_failed_lead, retry: convert_retry, ready_heading: convert_ready_heading, convert: convert_convert, convert_to: convert_convert_to, offline_convert: convert_offline_convert, target_label: convert_target_label, recommended: convert_recommended, no_target: convert_no_target }, drop: DropTexts { lead: drop_lead, lead_another: drop_lead_another, choose: drop_choose }, file: FileTexts { name: file_name, kind: file_kind, size: file_size }, progress: ProgressTexts { uploading: progress_uploading, starting: progress_starting, converting: progress_converting, upload_label: progress_upload_label, conversion_label: progress_conversion_label, waiting_for_converter: progress_waiting_for_converter, working: progress_working, sent_of_total: progress_sent_of_total, sent: progress_sent, cancel: progress_cancel }, done: DoneTexts { heading: done_heading, download: done_download, download_again: done_download_again, preparing: done_preparing, offline: done_offline, another: done_another }, failure: FailureTexts { wait_title: failure_wait_title, unsupported_title: failure_unsupported_title, retry_title: failure_retry_title, final_title: failure_final_title, conversion_with_reason: failure_conversion_with_reason, conversion: failure_conversion, timed_out: failure_timed_out, no_crypto: failure_no_crypto, no_abort: failure_no_abort, no_blob: failure_no_blob, try_again: failure_try_again, try_again_in: failure_try_again_in }, toasts: ToastTexts { region: toasts_region, dismiss: toasts_dismiss, reference: toasts_reference, copy: toasts_copy, copied: toasts_copied, copy_failed: toasts_copy_failed, copy_label: toasts_copy_label, done: toasts_done, downloading: toasts_downloading, download_not_started: toasts_download_not_started, renewed_before_download: toasts_renewed_before_download, renewed: toasts_renewed, cancelled: toasts_cancelled, stopped_waiting: toasts_stopped_waiting }, errors: ErrorTexts { csrf: errors_csrf, session: errors_session, token: errors_token, forbidden: errors_forbidden, not_found: errors_not_found, too_large: errors_too_large, rate_limited: errors_rate_limited, task_limit: errors_task_limit, server: errors_server, unexpected: errors_unexpected, network: errors_network, redirected: errors_redirected, timeout: errors_timeout, offline: errors_offline, cancelled: errors_cancelled, session_closed: errors_session_closed, cookies_refused: errors_cookies_refused, unreadable_with_status: errors_unreadable_with_status, unreadable: errors_unreadable, wait_a_moment: errors_wait_a_moment, wait_seconds: Plural { one: errors_wait_seconds_one, other: errors_wait_seconds_other }, wait_minutes: Plural { one: errors_wait_minutes_one, other: errors_wait_minutes_other }, invalid_file: errors_invalid_file, unsupported_conversion: errors_unsupported_conversion, unsafe_file: errors_unsafe_file, invalid_request: errors_invalid_request }, rejections: RejectionTexts { empty: rejections_empty, no_extension: rejections_no_extension, unsupported: rejections_unsupported, too_large: rejections_too_large, formats_unavailable: rejections_formats_unavailable }, formats: FormatTexts { plain_text: formats_plain_text, opendocument_text: formats_opendocument_text, opendocument_spreadsheet: formats_opendocument_spreadsheet, image: formats_image, document: formats_document, data: formats_data, other: formats_other }, diagnostics: DiagnosticsTexts { heading: diagnostics_heading, phase: diagnostics_phase, epoch: diagnostics_epoch, token_known: diagnostics_token_known, yes: diagnostics_yes, no: diagnostics_no, inits: diagnostics_inits, recoveries: diagnostics_recoveries, syncs: diagnostics_syncs, probe_one: diagnostics_probe_one, probe_five: diagnostics_probe_five, sending: Plural { one: diagnostics_sending_one, other: diagnostics_sending_other }, succeeded: Plural { one: diagnostics_succeeded_one, other: diagnostics_succeeded_other }, first_error: diagnostics_first_error }, queue: QueueTexts { heading: queue_heading, summary: queue_summary, drop_more: queue_drop_more, choose_more: queue_choose_more, over_limit: Plural { one: queue_over_limit_one, other: queue_over_limit_other }, convert_all_of_type: queue_convert_all_of_type, target_for: queue_target_for, start: Plural { one: queue_start_one, other: queue_start_other }, waiting: queue_waiting, uploading: queue_uploading, queued: queue_queued, converting: queue_converting, done: queue_done, cancelled: queue_cancelled, paused: queue_paused, remove: queue_remove, remove_label: queue_remove_label, cancel_label: queue_cancel_label, retry_label: queue_retry_label, download_label: queue_download_label, download_all: queue_download_all, zipping: queue_zipping, zip_failed: queue_zip_failed, quota_full: queue_quota_full, announce_done: queue_announce_done, announce_failed: queue_announce_failed } } = self;
         vec![
             ("numbers.decimal_separator", *numbers_decimal_separator),
             ("numbers.bytes_one", *numbers_bytes_one),
@@ -163,6 +163,34 @@ impl Catalogue {
             ("diagnostics.succeeded_one", *diagnostics_succeeded_one),
             ("diagnostics.succeeded_other", *diagnostics_succeeded_other),
             ("diagnostics.first_error", *diagnostics_first_error),
+            ("queue.heading", *queue_heading),
+            ("queue.summary", *queue_summary),
+            ("queue.drop_more", *queue_drop_more),
+            ("queue.choose_more", *queue_choose_more),
+            ("queue.over_limit_one", *queue_over_limit_one),
+            ("queue.over_limit_other", *queue_over_limit_other),
+            ("queue.convert_all_of_type", *queue_convert_all_of_type),
+            ("queue.target_for", *queue_target_for),
+            ("queue.start_one", *queue_start_one),
+            ("queue.start_other", *queue_start_other),
+            ("queue.waiting", *queue_waiting),
+            ("queue.uploading", *queue_uploading),
+            ("queue.queued", *queue_queued),
+            ("queue.converting", *queue_converting),
+            ("queue.done", *queue_done),
+            ("queue.cancelled", *queue_cancelled),
+            ("queue.paused", *queue_paused),
+            ("queue.remove", *queue_remove),
+            ("queue.remove_label", *queue_remove_label),
+            ("queue.cancel_label", *queue_cancel_label),
+            ("queue.retry_label", *queue_retry_label),
+            ("queue.download_label", *queue_download_label),
+            ("queue.download_all", *queue_download_all),
+            ("queue.zipping", *queue_zipping),
+            ("queue.zip_failed", *queue_zip_failed),
+            ("queue.quota_full", *queue_quota_full),
+            ("queue.announce_done", *queue_announce_done),
+            ("queue.announce_failed", *queue_announce_failed),
         ]
     }
 
@@ -372,6 +400,40 @@ impl Catalogue {
                 },
                 first_error: next(),
             },
+            queue: QueueTexts {
+                heading: next(),
+                summary: next(),
+                drop_more: next(),
+                choose_more: next(),
+                over_limit: Plural {
+                    one: next(),
+                    other: next(),
+                },
+                convert_all_of_type: next(),
+                target_for: next(),
+                start: Plural {
+                    one: next(),
+                    other: next(),
+                },
+                waiting: next(),
+                uploading: next(),
+                queued: next(),
+                converting: next(),
+                done: next(),
+                cancelled: next(),
+                paused: next(),
+                remove: next(),
+                remove_label: next(),
+                cancel_label: next(),
+                retry_label: next(),
+                download_label: next(),
+                download_all: next(),
+                zipping: next(),
+                zip_failed: next(),
+                quota_full: next(),
+                announce_done: next(),
+                announce_failed: next(),
+            },
         })
     }
 
@@ -411,7 +473,7 @@ impl Catalogue {
 }
 
 /// Hands out the texts in order, from one leaked string: one allocation for them all, and a
-/// small call per field (the struct literal has 151).
+/// small call per field (the struct literal has 179).
 struct Reader {
     all: &'static str,
     lengths: Vec<usize>,
@@ -440,7 +502,7 @@ impl Reader {
 }
 
 /// How many texts a catalogue has, every language the same (a test checks it).
-pub const TEXT_COUNT: usize = 151;
+pub const TEXT_COUNT: usize = 179;
 
 /// The `id` of the element that carries a page's texts.
 pub const PAGE_TEXTS_ID: &str = "trustyconvert-texts";

@@ -165,6 +165,7 @@ pub struct Catalogue {
     pub rejections: RejectionTexts,
     pub formats: FormatTexts,
     pub diagnostics: DiagnosticsTexts,
+    pub queue: QueueTexts,
 }
 
 impl Catalogue {
@@ -439,4 +440,48 @@ pub struct DiagnosticsTexts {
     pub succeeded: Plural,
     /// " First error: {error}"
     pub first_error: &'static str,
+}
+
+/// Many files at once: the list, its states, its pacing and "Download all".
+#[derive(Debug)]
+pub struct QueueTexts {
+    pub heading: &'static str,
+    /// "{done} of {total} converted"
+    pub summary: &'static str,
+    pub drop_more: &'static str,
+    pub choose_more: &'static str,
+    /// "{count} file(s) not added: the list holds at most {max} files."
+    pub over_limit: Plural,
+    /// "Convert all {type} to": the target shared by every file of a type.
+    pub convert_all_of_type: &'static str,
+    /// "Convert {name} to": one file's own target.
+    pub target_for: &'static str,
+    /// "Convert {count} file(s)"
+    pub start: Plural,
+    pub waiting: &'static str,
+    /// "Uploading {percent}"
+    pub uploading: &'static str,
+    pub queued: &'static str,
+    pub converting: &'static str,
+    pub done: &'static str,
+    pub cancelled: &'static str,
+    /// "Waiting {seconds} s (server limit)"
+    pub paused: &'static str,
+    pub remove: &'static str,
+    /// "Remove {name}"
+    pub remove_label: &'static str,
+    /// "Cancel {name}"
+    pub cancel_label: &'static str,
+    /// "Try again: {name}" (the visible "Try again" first, as the name a voice user says)
+    pub retry_label: &'static str,
+    /// "Download {name}"
+    pub download_label: &'static str,
+    pub download_all: &'static str,
+    pub zipping: &'static str,
+    pub zip_failed: &'static str,
+    pub quota_full: &'static str,
+    /// "{name}: converted."
+    pub announce_done: &'static str,
+    /// "{name}: failed. {reason}"
+    pub announce_failed: &'static str,
 }
