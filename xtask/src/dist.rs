@@ -16,10 +16,12 @@ pub const ASSETS: &str = trustyconvert_hosting::ASSETS_DIR;
 /// Five languages (issue 13, at most +15,000 allowed) measured +11,873 on the wasm and +14,941
 /// on the visit (the largest page, whose texts ride in the page, not in the wasm); both budgets
 /// rose by exactly that, keeping under 1 KB of room: new code that needs more raises them on
-/// purpose, in its own commit that says why.
-const WASM_BUDGET_GZIP: usize = 191_000 + 11_873;
+/// purpose, in its own commit that says why. The queue (issue 14, at most +10,000 on the visit)
+/// has spent +1,900 on the wasm and +2,163 on the visit so far: its texts in every page and
+/// the code that reads them (and the quota error that names one).
+const WASM_BUDGET_GZIP: usize = 191_000 + 11_873 + 1_900;
 /// The largest page and every asset it loads (wasm, JS glue, CSS, boot script, icon).
-const FIRST_VISIT_BUDGET_GZIP: usize = 204_500 + 14_941;
+const FIRST_VISIT_BUDGET_GZIP: usize = 204_500 + 14_941 + 2_163;
 
 /// Builds dist/ in release mode, prerenders its first view, writes `.br` and `.gz` beside each
 /// asset, and prints the sizes.
