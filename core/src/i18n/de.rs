@@ -209,7 +209,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         heading: "Deine Dateien",
         summary: "{done} von {total} konvertiert",
         drop_more: "Weitere Dateien hier ablegen oder auswählen",
-        choose_more: "Dateien hinzufügen",
         over_limit: Plural {
             one: "{count} Datei wurde nicht hinzugefügt: Die Liste fasst höchstens {max} Dateien.",
             other: "{count} Dateien wurden nicht hinzugefügt: Die Liste fasst höchstens {max} Dateien.",
@@ -228,10 +227,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         cancelled: "Abgebrochen",
         paused: "Wartet {seconds} s (Serverlimit)",
         remove: "Entfernen",
-        remove_label: "{name} entfernen",
-        cancel_label: "{name} abbrechen",
-        retry_label: "{name} erneut versuchen",
-        download_label: "{name} herunterladen",
         download_all: "Alle herunterladen (ZIP)",
         zipping: "ZIP wird erstellt…",
         zip_failed: "Das ZIP konnte nicht erstellt werden. Lade die Dateien einzeln herunter.",

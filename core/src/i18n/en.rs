@@ -209,7 +209,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         heading: "Your files",
         summary: "{done} of {total} converted",
         drop_more: "Drop more files here, or choose them",
-        choose_more: "Add files",
         over_limit: Plural {
             one: "{count} file was not added: the list holds at most {max} files.",
             other: "{count} files were not added: the list holds at most {max} files.",
@@ -228,10 +227,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         cancelled: "Cancelled",
         paused: "Waiting {seconds} s (server limit)",
         remove: "Remove",
-        remove_label: "Remove {name}",
-        cancel_label: "Cancel {name}",
-        retry_label: "Try again: {name}",
-        download_label: "Download {name}",
         download_all: "Download all (ZIP)",
         zipping: "Making the ZIP…",
         zip_failed: "The ZIP could not be made. Download the files one by one.",

@@ -209,7 +209,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         heading: "Tus archivos",
         summary: "{done} de {total} convertidos",
         drop_more: "Suelta más archivos aquí o elígelos",
-        choose_more: "Añadir archivos",
         over_limit: Plural {
             one: "{count} archivo no se ha añadido: la lista admite como máximo {max} archivos.",
             other: "{count} archivos no se han añadido: la lista admite como máximo {max} archivos.",
@@ -228,10 +227,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         cancelled: "Cancelado",
         paused: "Esperando {seconds} s (límite del servidor)",
         remove: "Quitar",
-        remove_label: "Quitar {name}",
-        cancel_label: "Cancelar {name}",
-        retry_label: "Reintentar {name}",
-        download_label: "Descargar {name}",
         download_all: "Descargar todo (ZIP)",
         zipping: "Creando el ZIP…",
         zip_failed: "No se ha podido crear el ZIP. Descarga los archivos uno a uno.",

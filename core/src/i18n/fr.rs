@@ -209,7 +209,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         heading: "Tes fichiers",
         summary: "{done} sur {total} convertis",
         drop_more: "Dépose d’autres fichiers ici ou choisis-les",
-        choose_more: "Ajouter des fichiers",
         over_limit: Plural {
             one: "{count} fichier n’a pas été ajouté\u{a0}: la liste peut contenir au plus {max} fichiers.",
             other: "{count} fichiers n’ont pas été ajoutés\u{a0}: la liste peut contenir au plus {max} fichiers.",
@@ -228,10 +227,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         cancelled: "Annulé",
         paused: "Attente de {seconds}\u{a0}s (limite du serveur)",
         remove: "Retirer",
-        remove_label: "Retirer {name}",
-        cancel_label: "Annuler {name}",
-        retry_label: "Réessayer {name}",
-        download_label: "Télécharger {name}",
         download_all: "Tout télécharger (ZIP)",
         zipping: "Création du ZIP…",
         zip_failed: "Impossible de créer le ZIP. Télécharge les fichiers un par un.",

@@ -449,7 +449,6 @@ pub struct QueueTexts {
     /// "{done} of {total} converted"
     pub summary: &'static str,
     pub drop_more: &'static str,
-    pub choose_more: &'static str,
     /// "{count} file(s) not added: the list holds at most {max} files."
     pub over_limit: Plural,
     /// "Convert all {type} to": the target shared by every file of a type.
@@ -468,14 +467,6 @@ pub struct QueueTexts {
     /// "Waiting {seconds} s (server limit)"
     pub paused: &'static str,
     pub remove: &'static str,
-    /// "Remove {name}"
-    pub remove_label: &'static str,
-    /// "Cancel {name}"
-    pub cancel_label: &'static str,
-    /// "Try again: {name}" (the visible "Try again" first, as the name a voice user says)
-    pub retry_label: &'static str,
-    /// "Download {name}"
-    pub download_label: &'static str,
     pub download_all: &'static str,
     pub zipping: &'static str,
     pub zip_failed: &'static str,

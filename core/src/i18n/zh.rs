@@ -209,7 +209,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         heading: "你的文件",
         summary: "已转换 {done} / {total}",
         drop_more: "把更多文件拖到这里，或选择文件",
-        choose_more: "添加文件",
         over_limit: Plural {
             one: "有 {count} 个文件未添加：列表最多只能容纳 {max} 个文件。",
             other: "有 {count} 个文件未添加：列表最多只能容纳 {max} 个文件。",
@@ -228,10 +227,6 @@ pub static CATALOGUE: Catalogue = Catalogue {
         cancelled: "已取消",
         paused: "等待 {seconds} 秒（服务器限流）",
         remove: "移除",
-        remove_label: "移除“{name}”",
-        cancel_label: "取消“{name}”",
-        retry_label: "重试“{name}”",
-        download_label: "下载“{name}”",
         download_all: "全部下载（ZIP）",
         zipping: "正在生成 ZIP…",
         zip_failed: "无法生成 ZIP。请逐个下载文件。",
