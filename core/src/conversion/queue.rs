@@ -181,6 +181,10 @@ pub struct Queue {
     shared_targets: Vec<(String, String)>,
     /// Until when each step waits for the server's limit (by [`Step::index`]).
     paused_until: [Option<f64>; 3],
+    /// The server's rate as its last `Retry-After` showed it: once a step was paced, its
+    /// requests go one at a time that far apart while files wait for it, so the server is
+    /// not asked again only to say no.
+    spacing_ms: [Option<f64>; 3],
     next_id: u64,
 }
 
@@ -278,16 +282,21 @@ impl Queue {
     /// the order the files were added, none while its step is paused.
     pub fn start_due(&mut self, now_ms: f64) -> Vec<Order> {
         let mut orders = Vec::new();
+        let spacing = self.spacing_ms[Step::Upload.index()];
         if self.paused(Step::Upload, now_ms).is_none() {
             let mut uploading = self.count(|state| matches!(state, EntryState::Uploading { .. }));
+            let most = if spacing.is_some() { 1 } else { MAX_UPLOADS };
             let waiting: Vec<EntryId> = self
                 .entries
                 .iter()
                 .filter(|entry| entry.state == EntryState::Waiting)
                 .map(|entry| entry.id)
                 .collect();
+            if waiting.is_empty() {
+                self.spacing_ms[Step::Upload.index()] = None;
+            }
             for id in waiting {
-                if uploading >= MAX_UPLOADS {
+                if uploading >= most {
                     break;
                 }
                 if self.target_of(id).is_none() {
@@ -300,6 +309,9 @@ impl Queue {
                     };
                     uploading += 1;
                     orders.push(Order::Upload(id));
+                    if let Some(spacing) = spacing {
+                        self.pause(Step::Upload, now_ms + spacing);
+                    }
                 }
             }
         }
@@ -438,6 +450,7 @@ impl Queue {
                 _ => EntryState::Waiting,
             };
             self.pause(step, until_ms);
+            self.spacing_ms[step.index()] = Some(until_ms - now_ms);
             return;
         }
         entry.state = EntryState::Failed(failure);

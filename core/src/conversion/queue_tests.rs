@@ -167,9 +167,20 @@ fn a_rate_limit_pauses_the_step_for_the_whole_queue_and_fails_no_file() {
     // Conversions are another endpoint: they go on.
     uploaded(&mut queue, ids[0], 1);
     assert_eq!(converts(&queue.start_due(NOW + 1.0)), [ids[0]]);
-    // The pause ends by itself; the paced file goes first again.
-    assert_eq!(uploads(&queue.start_due(NOW + 12_000.0)), [ids[1], ids[2]]);
-    assert_eq!(queue.paused(Step::Upload, NOW + 12_000.0), None);
+    // The pause ends by itself; the paced file goes first, alone, and the next one a
+    // Retry-After later: the server's rate, learnt from its answer, is not asked again.
+    assert_eq!(uploads(&queue.start_due(NOW + 12_000.0)), [ids[1]]);
+    assert!(uploads(&queue.start_due(NOW + 12_001.0)).is_empty());
+    assert_eq!(queue.next_wake(NOW + 12_001.0), Some(NOW + 24_000.0));
+    uploaded(&mut queue, ids[1], 2);
+    assert_eq!(uploads(&queue.start_due(NOW + 24_000.0)), [ids[2]]);
+    uploaded(&mut queue, ids[2], 3);
+    assert_eq!(uploads(&queue.start_due(NOW + 36_000.0)), [ids[3]]);
+    uploaded(&mut queue, ids[3], 4);
+    // Once no file waits for an upload, the next ones go two at a time again.
+    queue.start_due(NOW + 48_000.0);
+    queue.add(vec![file("e.png", "png"), file("f.png", "png")]);
+    assert_eq!(uploads(&queue.start_due(NOW + 48_001.0)).len(), 2);
 }
 
 #[test]
