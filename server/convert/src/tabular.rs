@@ -1,5 +1,6 @@
 //! Tabular data: the in-memory table every data conversion goes through, CSV and JSON I/O.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
@@ -95,12 +96,44 @@ pub(crate) fn write_csv(
     let width = table.rows.iter().map(Vec::len).max().unwrap_or(0);
     for (n, row) in table.rows.iter().enumerate() {
         tick(n, limits)?;
-        let fields = (0..width).map(|i| row.get(i).map_or("", Cell::as_text));
+        let fields: Vec<Cow<'_, str>> = (0..width)
+            .map(|i| spreadsheet_safe(row.get(i).map_or("", Cell::as_text)))
+            .collect();
         writer
-            .write_record(fields)
+            .write_record(fields.iter().map(|f| f.as_bytes()))
             .map_err(|e| ConvertError::Io(e.to_string()))?;
     }
     writer.flush().map_err(io_error)
+}
+
+/// Neutralises CSV injection (OWASP): a spreadsheet runs a cell starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return as a formula, so such a cell gets a leading `'`, which makes it
+/// text. A plain number (`-5`, `+3.2`, `1e3`) is no formula and is kept as it is.
+fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_plain_number(text) => {
+            Cow::Owned(format!("'{text}"))
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// A decimal number: optional sign, digits with at most one point, optional exponent.
+/// Deliberately stricter than `f64::from_str`, which also takes `-inf` and `NaN`.
+fn is_plain_number(text: &str) -> bool {
+    let s = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac);
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
 }
 
 /// One element of the top-level JSON array, object keys in document order.
@@ -300,6 +333,63 @@ mod tests {
             Cell::Text("a".into()),
         ];
         assert_eq!(json_keys(&tricky, 3), vec!["a", "a_2", "a_3"]);
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_kept() {
+        for formula in [
+            "=1+1",
+            "+cmd",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(A1:A2)",
+            "\tx",
+            "\r=1",
+            "-",
+            "+",
+            "-inf",
+            "-NaN",
+            "-.",
+            "-1e",
+            "+1.2.3",
+            "-1e+",
+        ] {
+            assert_eq!(
+                spreadsheet_safe(formula),
+                format!("'{formula}"),
+                "{formula:?}"
+            );
+        }
+        for kept in [
+            "-5", "+3.2", "1e3", "-1.5E-3", "+.5", "-5.", "42", "", "a=b", " =1", "'=1", "x-1",
+        ] {
+            assert_eq!(spreadsheet_safe(kept), kept, "{kept:?}");
+        }
+    }
+
+    #[test]
+    fn written_csv_is_safe_to_open_in_a_spreadsheet() {
+        let dir = std::env::temp_dir().join(format!("tc-tabular-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let output = dir.join("safe.csv");
+        let table = Table {
+            rows: vec![
+                vec![
+                    Cell::Text("=HYPERLINK(\"x\")".into()),
+                    Cell::Text("n".into()),
+                ],
+                vec![Cell::Text("@cmd".into()), Cell::Number("-5".into())],
+                vec![Cell::Text("+3.2".into()), Cell::Text("-x".into())],
+            ],
+            header: true,
+        };
+        let limits = ConvertLimits::with_timeout(std::time::Duration::from_secs(60));
+        write_csv(&table, &output, &limits).unwrap();
+        let written = std::fs::read_to_string(&output).unwrap();
+        assert_eq!(
+            written,
+            "\"'=HYPERLINK(\"\"x\"\")\",n\n'@cmd,-5\n+3.2,'-x\n"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
