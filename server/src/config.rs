@@ -58,6 +58,8 @@ pub struct Config {
     pub max_pixels: u64,
     pub max_alloc_bytes: u64,
     pub max_uncompressed_bytes: u64,
+    /// Largest estimated in-memory table read from a CSV or JSON input.
+    pub max_table_bytes: u64,
     pub download_token_ttl: Duration,
     /// Per-IP requests per minute.
     pub upload_rate_per_minute: u32,
@@ -137,6 +139,7 @@ pub mod defaults {
     pub const MAX_PIXELS: u64 = 100_000_000;
     pub const MAX_ALLOC_BYTES: u64 = 512 * MIB;
     pub const MAX_UNCOMPRESSED_BYTES: u64 = 256 * MIB;
+    pub const MAX_TABLE_BYTES: u64 = 512 * MIB;
     pub const DOWNLOAD_TOKEN_TTL_SECS: u64 = 10 * 60;
     pub const UPLOAD_RATE_PER_MINUTE: u32 = 5;
     pub const CONVERT_RATE_PER_MINUTE: u32 = 10;
@@ -158,6 +161,7 @@ impl Default for Config {
             max_pixels: defaults::MAX_PIXELS,
             max_alloc_bytes: defaults::MAX_ALLOC_BYTES,
             max_uncompressed_bytes: defaults::MAX_UNCOMPRESSED_BYTES,
+            max_table_bytes: defaults::MAX_TABLE_BYTES,
             download_token_ttl: Duration::from_secs(defaults::DOWNLOAD_TOKEN_TTL_SECS),
             upload_rate_per_minute: defaults::UPLOAD_RATE_PER_MINUTE,
             convert_rate_per_minute: defaults::CONVERT_RATE_PER_MINUTE,

@@ -127,6 +127,7 @@ pub fn spawn_conversion(state: SharedState, task: Task) {
             max_pixels: state.config.max_pixels,
             max_alloc: state.config.max_alloc_bytes,
             max_uncompressed: state.config.max_uncompressed_bytes,
+            max_table_bytes: state.config.max_table_bytes,
             deadline: Instant::now() + timeout,
         };
         let worker_state = Arc::clone(&state);

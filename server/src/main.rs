@@ -49,6 +49,9 @@ struct Cli {
     /// Largest uncompressed size of an XLSX input, in bytes.
     #[arg(long, default_value_t = defaults::MAX_UNCOMPRESSED_BYTES)]
     max_uncompressed_bytes: u64,
+    /// Largest in-memory table read from a CSV or JSON input (estimated), in bytes.
+    #[arg(long, default_value_t = defaults::MAX_TABLE_BYTES)]
+    max_table_bytes: u64,
     /// Uploads per minute per client IP (0 = unlimited).
     #[arg(long, default_value_t = defaults::UPLOAD_RATE_PER_MINUTE)]
     upload_rate: u32,
@@ -99,6 +102,7 @@ impl Cli {
             max_pixels: self.max_pixels,
             max_alloc_bytes: self.max_alloc_bytes,
             max_uncompressed_bytes: self.max_uncompressed_bytes,
+            max_table_bytes: self.max_table_bytes,
             download_token_ttl: defaults.download_token_ttl,
             upload_rate_per_minute: self.upload_rate,
             convert_rate_per_minute: self.convert_rate,

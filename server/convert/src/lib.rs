@@ -44,6 +44,9 @@ pub struct ConvertLimits {
     pub max_alloc: u64,
     /// Largest total uncompressed size of a zip-based input (XLSX), in bytes.
     pub max_uncompressed: u64,
+    /// Largest estimated in-memory size of the table a CSV or JSON input is read into, in
+    /// bytes: small values expand many times over in memory, so the file size alone is no bound.
+    pub max_table_bytes: u64,
     /// Past this instant the conversion stops with `ConvertError::TimedOut`.
     pub deadline: Instant,
 }
@@ -231,6 +234,8 @@ impl ConvertLimits {
     pub const DEFAULT_MAX_ALLOC: u64 = 512 * 1024 * 1024;
     /// Default bound on what an XLSX unpacks to: 512 MiB.
     pub const DEFAULT_MAX_UNCOMPRESSED: u64 = 512 * 1024 * 1024;
+    /// Default bound on the table read from a CSV or JSON input: 512 MiB.
+    pub const DEFAULT_MAX_TABLE_BYTES: u64 = 512 * 1024 * 1024;
 
     /// The default bounds, with a deadline `timeout` from now.
     pub fn with_timeout(timeout: Duration) -> Self {
@@ -238,6 +243,7 @@ impl ConvertLimits {
             max_pixels: Self::DEFAULT_MAX_PIXELS,
             max_alloc: Self::DEFAULT_MAX_ALLOC,
             max_uncompressed: Self::DEFAULT_MAX_UNCOMPRESSED,
+            max_table_bytes: Self::DEFAULT_MAX_TABLE_BYTES,
             deadline: Instant::now() + timeout,
         }
     }

@@ -10,11 +10,11 @@ use crate::{check_deadline, io_error, ConvertError, ConvertLimits};
 
 /// Reads a text input: UTF-8 (a leading BOM dropped), no NUL bytes.
 pub(crate) fn read_text(input: &Path) -> Result<String, ConvertError> {
-    let bytes = std::fs::read(input).map_err(io_error)?;
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&bytes)
-        .to_vec();
+    let mut bytes = std::fs::read(input).map_err(io_error)?;
+    // Drained in place: a copy would hold the input twice in memory.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| ConvertError::InvalidInput("The file is not valid UTF-8 text.".into()))?;
     if text.contains('\0') {

@@ -318,3 +318,110 @@ fn content_types() {
     );
     assert_eq!(content_type("exe"), "application/octet-stream");
 }
+
+/// `[{"id":0},{"id":1},…]`: about 10 bytes of JSON per row, many times that once in memory.
+fn flat_json_array(rows: usize) -> String {
+    let mut json = String::with_capacity(rows * 12 + 2);
+    json.push('[');
+    for i in 0..rows {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!("{{\"id\":{}}}", i % 10));
+    }
+    json.push(']');
+    json
+}
+
+#[test]
+fn a_json_array_that_expands_past_the_table_limit_is_refused() {
+    let dir = scratch("json-expands");
+    let input = dir.join("flat.json");
+    let json = flat_json_array(400_000);
+    std::fs::write(&input, &json).unwrap();
+    let mut tight = limits();
+    tight.max_table_bytes = 8 * 1024 * 1024;
+    assert!(json.len() < 4 * 1024 * 1024, "{}", json.len());
+    for target in ["csv", "xlsx"] {
+        let start = Instant::now();
+        let result = run(&input, "json", target, &tight);
+        let Err(ConvertError::LimitExceeded(message)) = &result else {
+            panic!("{target}: {result:?}");
+        };
+        assert!(message.contains("8 MiB"), "{message}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+    // Under the default bound the same file converts, one line per element plus the header.
+    let output = dir.join("flat.csv");
+    convert(&input, "json", "csv", &output, &limits(), &mut |_| {}).unwrap();
+    let csv = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(csv.lines().count(), 400_001);
+    assert_eq!(csv.lines().take(3).collect::<Vec<_>>(), ["id", "0", "1"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_csv_that_expands_past_the_table_limit_is_refused() {
+    let dir = scratch("csv-expands");
+    let input = dir.join("flat.csv");
+    std::fs::write(&input, "1,".repeat(1_000_000)).unwrap();
+    let mut tight = limits();
+    tight.max_table_bytes = 8 * 1024 * 1024;
+    let result = run(&input, "csv", "json", &tight);
+    assert!(
+        matches!(result, Err(ConvertError::LimitExceeded(_))),
+        "{result:?}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn deep_json_nesting_stops_at_the_recursion_limit() {
+    let dir = scratch("json-deep");
+    let input = dir.join("deep.json");
+    // Far deeper than serde_json's limit of 128: refused as invalid, without a stack overflow.
+    let depth = 100_000;
+    std::fs::write(
+        &input,
+        format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+    )
+    .unwrap();
+    let result = run(&input, "json", "csv", &limits());
+    let Err(ConvertError::InvalidInput(message)) = &result else {
+        panic!("{result:?}");
+    };
+    assert!(message.contains("recursion limit"), "{message}");
+    // Nesting within the limit is fine: a nested value becomes its compact JSON text.
+    let nested = format!("[{{\"a\": {}1{}}}]", "[".repeat(100), "]".repeat(100));
+    std::fs::write(&input, nested).unwrap();
+    let output = dir.join("deep.csv");
+    convert(&input, "json", "csv", &output, &limits(), &mut |_| {}).unwrap();
+    let csv = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(csv, format!("a\n{}1{}\n", "[".repeat(100), "]".repeat(100)));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn nested_json_cells_keep_their_compact_text() {
+    let dir = scratch("json-nested");
+    let input = dir.join("nested.json");
+    std::fs::write(
+        &input,
+        r#"[{"a": {"z": 1, "b": [1, 2.5, "x\"y", null, true, {}]}, "n": -1.5e3}, {"n": []}]"#,
+    )
+    .unwrap();
+    let output = dir.join("nested.csv");
+    convert(&input, "json", "csv", &output, &limits(), &mut |_| {}).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        "a,n\n\"{\"\"z\"\":1,\"\"b\"\":[1,2.5,\"\"x\\\"\"y\"\",null,true,{}]}\",-1500.0\n,[]\n"
+    );
+    // Arrays of arrays have no header; an empty array is an empty table.
+    std::fs::write(&input, r#"[["a", 1], ["b", [2], null]]"#).unwrap();
+    convert(&input, "json", "csv", &output, &limits(), &mut |_| {}).unwrap();
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "a,1,\nb,[2],\n");
+    std::fs::write(&input, "[]").unwrap();
+    convert(&input, "json", "csv", &output, &limits(), &mut |_| {}).unwrap();
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "");
+    std::fs::remove_dir_all(dir).unwrap();
+}
