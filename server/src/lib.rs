@@ -11,6 +11,7 @@ mod envelope;
 mod error;
 mod extract;
 mod files;
+mod hook_state;
 pub mod ids;
 mod jobs;
 mod rate_limit;
@@ -21,6 +22,7 @@ mod sessions;
 mod spa;
 mod state;
 pub mod test_hooks;
+mod workers;
 
 pub use config::{Config, SameSite};
 pub use error::ApiError;

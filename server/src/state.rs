@@ -8,10 +8,10 @@ use std::time::{Instant, SystemTime};
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
+use crate::hook_state::HookState;
 use crate::ids::{DownloadToken, JobId, SessionId};
 use crate::rate_limit::RateLimiter;
 use crate::sessions::{Session, SessionStore};
-use crate::test_hooks::HookState;
 
 pub type SharedState = Arc<AppState>;
 

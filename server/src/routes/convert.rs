@@ -12,9 +12,10 @@ use crate::envelope::ApiOk;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::ids::{new_uuid_v4, JobId};
-use crate::jobs::{spawn_conversion, JobStatus, JobStatusBody, Task};
+use crate::jobs::{JobStatus, JobStatusBody};
 use crate::rate_limit::{ClientIp, Limit};
 use crate::state::SharedState;
+use crate::workers::{spawn_conversion, Task};
 
 pub fn router() -> Router<SharedState> {
     Router::new()

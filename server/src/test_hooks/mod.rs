@@ -34,9 +34,7 @@
 //!   held), the upload slow-down and the rate-limit buckets.
 //! - `POST /api/__test/wipe`: drops every session, job, download token and file (a restart).
 
-mod hook_state;
-
-pub use hook_state::{Counters, Fault, Hold, HookState, Trigger, TriggerAction};
+pub use crate::hook_state::{Counters, Fault, Hold, HookState, Trigger, TriggerAction};
 
 use std::sync::atomic::Ordering;
 
