@@ -1,6 +1,8 @@
 //! The two cookies (`trustyconvert_session`, `csrftoken`): building, clearing and reading them,
 //! and the middleware that delivers a token rotated behind the client's back.
 
+use std::time::SystemTime;
+
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -12,6 +14,15 @@ use crate::state::SharedState;
 
 pub const SESSION_COOKIE: &str = "trustyconvert_session";
 pub const CSRF_COOKIE: &str = "csrftoken";
+
+/// Whole seconds until `expires_at`, rounded up so a fresh session's cookie gets the full TTL;
+/// a resumed session's cookie thus expires with the session, not a full TTL after the resume.
+fn seconds_left(expires_at: SystemTime) -> u64 {
+    let left = expires_at
+        .duration_since(SystemTime::now())
+        .unwrap_or_default();
+    left.as_secs() + u64::from(left.subsec_nanos() > 0)
+}
 
 fn common_attributes(config: &Config, max_age: u64) -> String {
     let mut attrs = format!(
@@ -31,15 +42,16 @@ fn to_header(cookie: String) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }
 
-/// Host-only (never a `Domain`), HttpOnly.
-pub fn session_cookie(config: &Config, id: &SessionId) -> HeaderValue {
-    let attrs = common_attributes(config, config.session_ttl.as_secs());
+/// Host-only (never a `Domain`), HttpOnly; lives as long as the session has left.
+pub fn session_cookie(config: &Config, id: &SessionId, expires_at: SystemTime) -> HeaderValue {
+    let attrs = common_attributes(config, seconds_left(expires_at));
     to_header(format!("{SESSION_COOKIE}={}{attrs}; HttpOnly", id.as_str()))
 }
 
-/// Readable by scripts (unless the test flag says otherwise), optionally with a `Domain`.
-pub fn csrf_cookie(config: &Config, token: &CsrfToken) -> HeaderValue {
-    csrf_cookie_value(config, token.as_str(), config.session_ttl.as_secs())
+/// Readable by scripts (unless the test flag says otherwise), optionally with a `Domain`;
+/// lives as long as the session has left.
+pub fn csrf_cookie(config: &Config, token: &CsrfToken, expires_at: SystemTime) -> HeaderValue {
+    csrf_cookie_value(config, token.as_str(), seconds_left(expires_at))
 }
 
 fn csrf_cookie_value(config: &Config, value: &str, max_age: u64) -> HeaderValue {
@@ -102,10 +114,11 @@ pub async fn deliver_rotated_csrf(
         return response;
     }
     for id in &ids {
-        if let Some(token) = state.sessions.take_pending_csrf_cookie(id) {
-            response
-                .headers_mut()
-                .append(header::SET_COOKIE, csrf_cookie(&state.config, &token));
+        if let Some((token, expires_at)) = state.sessions.take_pending_csrf_cookie(id) {
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                csrf_cookie(&state.config, &token, expires_at),
+            );
             break;
         }
     }
@@ -128,16 +141,27 @@ mod tests {
     }
 
     #[test]
+    fn max_age_is_the_time_left() {
+        let in_an_hour = SystemTime::now() + std::time::Duration::from_secs(3600);
+        assert_eq!(seconds_left(in_an_hour), 3600);
+        let soon = SystemTime::now() + std::time::Duration::from_millis(1500);
+        assert_eq!(seconds_left(soon), 2);
+        let past = SystemTime::now() - std::time::Duration::from_secs(5);
+        assert_eq!(seconds_left(past), 0);
+    }
+
+    #[test]
     fn none_forces_secure_and_domain_only_on_csrf() {
         let config = Config {
             cookie_samesite: SameSite::None,
             cookie_domain: Some(".example.com".into()),
             ..Config::default()
         };
-        let s = session_cookie(&config, &SessionId::from_client("abc"));
+        let expires_at = SystemTime::now() + config.session_ttl;
+        let s = session_cookie(&config, &SessionId::from_client("abc"), expires_at);
         let s = s.to_str().unwrap();
         assert!(s.contains("Secure") && s.contains("HttpOnly") && !s.contains("Domain"));
-        let c = csrf_cookie(&config, &CsrfToken::from_client("t"));
+        let c = csrf_cookie(&config, &CsrfToken::from_client("t"), expires_at);
         let c = c.to_str().unwrap();
         assert!(
             c.contains("Domain=.example.com")

@@ -145,12 +145,12 @@ impl SessionStore {
         n
     }
 
-    /// Takes the pending rotated token of a live session, if any.
-    pub fn take_pending_csrf_cookie(&self, id: &SessionId) -> Option<CsrfToken> {
+    /// Takes the pending rotated token of a live session, if any, with the session's expiry.
+    pub fn take_pending_csrf_cookie(&self, id: &SessionId) -> Option<(CsrfToken, SystemTime)> {
         self.with(id, |s| {
             if s.csrf_cookie_pending {
                 s.csrf_cookie_pending = false;
-                Some(s.csrf.clone())
+                Some((s.csrf.clone(), s.expires_at))
             } else {
                 None
             }

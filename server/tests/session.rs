@@ -254,3 +254,52 @@ async fn the_cleanup_task_deletes_expired_sessions_and_their_files() {
     assert_eq!(ts.counters().await["jobs"], 0);
     ts.stop().await;
 }
+
+/// The whole `Set-Cookie` line of cookie `name`, if `r` sets it.
+fn set_cookie_line(r: &reqwest::Response, name: &str) -> Option<String> {
+    set_cookies(r)
+        .into_iter()
+        .find(|c| c.split_once('=').is_some_and(|(k, _)| k == name))
+}
+
+/// The `Max-Age` of the cookie `name` that `r` sets.
+fn max_age(r: &reqwest::Response, name: &str) -> u64 {
+    let cookie = set_cookie_line(r, name).unwrap_or_else(|| panic!("no {name} cookie"));
+    cookie
+        .split(';')
+        .find_map(|a| a.trim().strip_prefix("Max-Age="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no Max-Age in {cookie}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_session_cookie_lives_only_as_long_as_the_session_has_left() {
+    let ts = start_default().await;
+    let ttl = test_config().session_ttl.as_secs();
+    let c = client();
+    let first = c.get(ts.url("/api/session/init")).send().await.unwrap();
+    assert_eq!(max_age(&first, "trustyconvert_session"), ttl);
+    assert_eq!(max_age(&first, "csrftoken"), ttl);
+    let token = first.json::<Value>().await.unwrap()["data"]["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    // Resumed 2 s later: both cookies expire with the session, not a full TTL from now.
+    let resumed = c.get(ts.url("/api/session/init")).send().await.unwrap();
+    for name in ["trustyconvert_session", "csrftoken"] {
+        let left = max_age(&resumed, name);
+        assert!((ttl - 4..=ttl - 2).contains(&left), "{name}: {left}");
+    }
+    // A rotated token's cookie too.
+    let rotated = c
+        .post(ts.url("/api/session/csrf"))
+        .header("X-CSRF-Token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rotated.status(), 200);
+    let left = max_age(&rotated, "csrftoken");
+    assert!((ttl - 4..=ttl - 2).contains(&left), "csrftoken: {left}");
+    ts.stop().await;
+}

@@ -45,6 +45,7 @@ async fn init(State(state): State<SharedState>, headers: HeaderMap) -> impl Into
     let resumed = session_ids(&headers)
         .iter()
         .find_map(|id| state.sessions.get(id));
+    // A resumed session's cookies get the time it has left (`expires_at`), not a full TTL.
     let session: SessionView = match resumed {
         Some(s) => {
             // This response carries the current cookie anyway: nothing left to deliver.
@@ -63,11 +64,11 @@ async fn init(State(state): State<SharedState>, headers: HeaderMap) -> impl Into
     let cookies = [
         (
             header::SET_COOKIE,
-            session_cookie(&state.config, &session.id),
+            session_cookie(&state.config, &session.id, session.expires_at),
         ),
         (
             header::SET_COOKIE,
-            csrf_cookie(&state.config, &session.csrf),
+            csrf_cookie(&state.config, &session.csrf, session.expires_at),
         ),
     ];
     let body = SessionBody {
@@ -91,7 +92,10 @@ async fn rotate_csrf(
             s.csrf_cookie_pending = false;
         })
         .ok_or_else(ApiError::session_missing)?;
-    let cookie = [(header::SET_COOKIE, csrf_cookie(&state.config, &token))];
+    let cookie = [(
+        header::SET_COOKIE,
+        csrf_cookie(&state.config, &token, session.expires_at),
+    )];
     Ok((
         AppendHeaders(cookie),
         ApiOk::ok(CsrfBody {
