@@ -20,7 +20,7 @@ pub struct SessionAuth(pub SessionView);
 pub struct CsrfAuth(pub SessionView);
 
 fn live_session(parts: &Parts, state: &SharedState) -> Result<SessionView, ApiError> {
-    session_ids(&parts.headers)
+    session_ids(&parts.headers, &state.config)
         .iter()
         .find_map(|id| state.sessions.get(id))
         .ok_or_else(ApiError::session_missing)

@@ -72,6 +72,9 @@ pub struct Config {
     pub cookie_samesite: SameSite,
     /// `Domain` of the `csrftoken` cookie only (the session cookie is always host-only).
     pub cookie_domain: Option<String>,
+    /// Names the session cookie `__Host-trustyconvert_session` (needs `cookie_secure` and no
+    /// `cookie_domain`); `csrftoken` keeps its name, since clients read it.
+    pub session_cookie_host_prefix: bool,
     pub cleanup_interval: Duration,
     /// Enables `/api/__test/*` (see `test_hooks`). Never in production.
     pub test_hooks: bool,
@@ -109,6 +112,21 @@ impl Config {
                 return Err(format!(
                     "--cookie-domain {domain:?} is not a domain like .example.com"
                 ));
+            }
+        }
+        if self.session_cookie_host_prefix {
+            // Browsers drop a `__Host-` cookie that is not Secure: every session would fail.
+            if !self.cookie_secure {
+                return Err("--session-cookie-host-prefix needs --cookie-secure \
+                            (a __Host- cookie must be Secure)"
+                    .into());
+            }
+            // The prefix says no sibling host takes part; a shared `Domain` on `csrftoken`
+            // says one does (and can set that cookie): a contradiction, better refused.
+            if self.cookie_domain.is_some() {
+                return Err("--session-cookie-host-prefix cannot be combined with \
+                            --cookie-domain (a __Host- deployment keeps its cookies host-only)"
+                    .into());
             }
         }
         Ok(())
@@ -171,6 +189,7 @@ impl Default for Config {
             cookie_secure: false,
             cookie_samesite: SameSite::Lax,
             cookie_domain: None,
+            session_cookie_host_prefix: false,
             cleanup_interval: Duration::from_secs(defaults::CLEANUP_INTERVAL_SECS),
             test_hooks: false,
             test_httponly_csrf: false,
@@ -201,5 +220,20 @@ mod tests {
             .is_err());
         assert!(with(&[], Some("example.com; Secure")).validate().is_err());
         assert!(with(&[], Some("")).validate().is_err());
+    }
+
+    #[test]
+    fn the_host_prefix_needs_secure_and_no_domain() {
+        let with = |secure: bool, domain: Option<&str>| Config {
+            session_cookie_host_prefix: true,
+            cookie_secure: secure,
+            cookie_domain: domain.map(str::to_owned),
+            ..Config::default()
+        };
+        assert!(with(true, None).validate().is_ok());
+        let insecure = with(false, None).validate().unwrap_err();
+        assert!(insecure.contains("--cookie-secure"), "{insecure}");
+        let shared = with(true, Some(".example.com")).validate().unwrap_err();
+        assert!(shared.contains("--cookie-domain"), "{shared}");
     }
 }

@@ -13,7 +13,20 @@ use crate::ids::{CsrfToken, SessionId};
 use crate::state::SharedState;
 
 pub const SESSION_COOKIE: &str = "trustyconvert_session";
+/// The session cookie's name with `--session-cookie-host-prefix`: browsers then only accept it
+/// when `Secure`, host-only and `Path=/`, so no sibling host can plant or overwrite it.
+pub const HOST_SESSION_COOKIE: &str = "__Host-trustyconvert_session";
 pub const CSRF_COOKIE: &str = "csrftoken";
+
+/// The name the session cookie is set, read and cleared under (only that one: accepting the
+/// unprefixed name too would let a planted cookie in again).
+pub fn session_cookie_name(config: &Config) -> &'static str {
+    if config.session_cookie_host_prefix {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// Whole seconds until `expires_at`, rounded up so a fresh session's cookie gets the full TTL;
 /// a resumed session's cookie thus expires with the session, not a full TTL after the resume.
@@ -45,7 +58,8 @@ fn to_header(cookie: String) -> HeaderValue {
 /// Host-only (never a `Domain`), HttpOnly; lives as long as the session has left.
 pub fn session_cookie(config: &Config, id: &SessionId, expires_at: SystemTime) -> HeaderValue {
     let attrs = common_attributes(config, seconds_left(expires_at));
-    to_header(format!("{SESSION_COOKIE}={}{attrs}; HttpOnly", id.as_str()))
+    let name = session_cookie_name(config);
+    to_header(format!("{name}={}{attrs}; HttpOnly", id.as_str()))
 }
 
 /// Readable by scripts (unless the test flag says otherwise), optionally with a `Domain`;
@@ -72,7 +86,8 @@ fn csrf_cookie_value(config: &Config, value: &str, max_age: u64) -> HeaderValue 
 /// Both cookies with `Max-Age=0` (the same attributes, so the browser matches and drops them).
 pub fn cleared_cookies(config: &Config) -> [HeaderValue; 2] {
     let session = to_header(format!(
-        "{SESSION_COOKIE}={}; HttpOnly",
+        "{}={}; HttpOnly",
+        session_cookie_name(config),
         common_attributes(config, 0)
     ));
     [session, csrf_cookie_value(config, "", 0)]
@@ -93,8 +108,8 @@ pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
 }
 
 /// The sessions the request's cookies name, in order.
-pub fn session_ids(headers: &HeaderMap) -> Vec<SessionId> {
-    cookie_values(headers, SESSION_COOKIE)
+pub fn session_ids(headers: &HeaderMap, config: &Config) -> Vec<SessionId> {
+    cookie_values(headers, session_cookie_name(config))
         .iter()
         .map(|v| SessionId::from_client(v))
         .collect()
@@ -108,7 +123,7 @@ pub async fn deliver_rotated_csrf(
     next: Next,
 ) -> Response {
     let is_hook = req.uri().path().starts_with("/api/__test/");
-    let ids = session_ids(req.headers());
+    let ids = session_ids(req.headers(), &state.config);
     let mut response = next.run(req).await;
     if is_hook {
         return response;

@@ -76,6 +76,10 @@ struct Cli {
     /// Domain of the csrftoken cookie (e.g. .example.com); the session cookie stays host-only.
     #[arg(long)]
     cookie_domain: Option<String>,
+    /// Name the session cookie __Host-trustyconvert_session (needs --cookie-secure, no
+    /// --cookie-domain); csrftoken keeps its name.
+    #[arg(long)]
+    session_cookie_host_prefix: bool,
     /// Seconds between sweeps of expired sessions.
     #[arg(long, default_value_t = defaults::CLEANUP_INTERVAL_SECS)]
     cleanup_interval_secs: u64,
@@ -112,6 +116,7 @@ impl Cli {
             cookie_secure: self.cookie_secure,
             cookie_samesite: self.cookie_samesite,
             cookie_domain: self.cookie_domain,
+            session_cookie_host_prefix: self.session_cookie_host_prefix,
             cleanup_interval: Duration::from_secs(self.cleanup_interval_secs),
             test_hooks: self.test_hooks,
             test_httponly_csrf: self.test_httponly_csrf,

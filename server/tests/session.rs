@@ -303,3 +303,95 @@ async fn a_resumed_session_cookie_lives_only_as_long_as_the_session_has_left() {
     assert!((ttl - 4..=ttl - 2).contains(&left), "csrftoken: {left}");
     ts.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_prefixed_session_cookie_is_set_and_the_only_one_accepted() {
+    let config = Config {
+        cookie_secure: true,
+        session_cookie_host_prefix: true,
+        ..test_config()
+    };
+    let ts = start_with(config).await;
+    // Cookies by hand: a cookie store would not send Secure cookies over plain http.
+    let plain = reqwest::Client::new();
+    let r = plain.get(ts.url("/api/session/init")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let session = set_cookie_line(&r, "__Host-trustyconvert_session").expect("prefixed cookie");
+    assert!(
+        session.contains("; Path=/;")
+            && session.contains("Secure")
+            && session.contains("HttpOnly")
+            && !session.contains("Domain"),
+        "{session}"
+    );
+    assert!(cookie_set(&r, "trustyconvert_session").is_none());
+    assert!(set_cookie_line(&r, "csrftoken").is_some_and(|c| c.contains("Secure")));
+    let value = cookie_set(&r, "__Host-trustyconvert_session").unwrap();
+    let body: Value = r.json().await.unwrap();
+    let token = body["data"]["csrf_token"].as_str().unwrap();
+    let rotate = |cookie: String| {
+        plain
+            .post(ts.url("/api/session/csrf"))
+            .header("Cookie", cookie)
+            .header("X-CSRF-Token", token)
+            .send()
+    };
+    // The unprefixed name is not read (a sibling host could have planted it).
+    let unprefixed = rotate(format!("trustyconvert_session={value}"))
+        .await
+        .unwrap();
+    expect_error(unprefixed, 401, "SessionValidationError").await;
+    let accepted = rotate(format!("__Host-trustyconvert_session={value}"))
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 200);
+    let resumed = plain
+        .get(ts.url("/api/session/init"))
+        .header("Cookie", format!("__Host-trustyconvert_session={value}"))
+        .send()
+        .await
+        .unwrap();
+    let resumed: Value = resumed.json().await.unwrap();
+    assert_eq!(resumed["data"]["id"], body["data"]["id"]);
+    let new_token = resumed["data"]["csrf_token"].as_str().unwrap();
+    let closed = plain
+        .post(ts.url("/api/session/close"))
+        .header("Cookie", format!("__Host-trustyconvert_session={value}"))
+        .header("X-CSRF-Token", new_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 200);
+    let cleared = set_cookie_line(&closed, "__Host-trustyconvert_session").unwrap();
+    assert!(
+        cleared.contains("Max-Age=0") && cleared.contains("Secure"),
+        "{cleared}"
+    );
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_host_prefix_without_secure_or_with_a_domain_refuses_to_start() {
+    let insecure = Config {
+        session_cookie_host_prefix: true,
+        ..test_config()
+    };
+    let shared = Config {
+        session_cookie_host_prefix: true,
+        cookie_secure: true,
+        cookie_domain: Some(".example.com".into()),
+        ..test_config()
+    };
+    for (config, needs) in [(insecure, "--cookie-secure"), (shared, "--cookie-domain")] {
+        let Err(error) = trustyconvert_server::start(config).await else {
+            panic!("started with {needs}");
+        };
+        let message = error.to_string();
+        assert!(
+            message.starts_with("cannot start: --session-cookie-host-prefix")
+                && message.contains(needs)
+                && !message.contains('\n'),
+            "{message}"
+        );
+    }
+}

@@ -42,7 +42,7 @@ struct MessageBody {
 /// Resumes the session of a valid cookie (creating nothing), or starts a new one.
 async fn init(State(state): State<SharedState>, headers: HeaderMap) -> impl IntoResponse {
     state.hooks.counters.session_init_called();
-    let resumed = session_ids(&headers)
+    let resumed = session_ids(&headers, &state.config)
         .iter()
         .find_map(|id| state.sessions.get(id));
     // A resumed session's cookies get the time it has left (`expires_at`), not a full TTL.
