@@ -16,7 +16,7 @@ mod text;
 mod xlsx;
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use registry::{canonical_format, supported_pairs, MAX_SIZE};
@@ -49,6 +49,9 @@ pub struct ConvertLimits {
     pub max_table_bytes: u64,
     /// Past this instant the conversion stops with `ConvertError::TimedOut`.
     pub deadline: Instant,
+    /// A folder of extra TrueType fonts (.ttf, .ttc, .otf with TrueType outlines) for text
+    /// PDFs: used for characters the shipped Latin/Greek/Cyrillic fonts lack (e.g. CJK).
+    pub font_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,6 +248,7 @@ impl ConvertLimits {
             max_uncompressed: Self::DEFAULT_MAX_UNCOMPRESSED,
             max_table_bytes: Self::DEFAULT_MAX_TABLE_BYTES,
             deadline: Instant::now() + timeout,
+            font_dir: None,
         }
     }
 }

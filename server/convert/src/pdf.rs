@@ -1,8 +1,9 @@
-//! A minimal PDF 1.4 writer: pages with standard-font text or one Flate-compressed image.
+//! A minimal PDF 1.4 writer: pages of text in embedded subset fonts (Type0, Identity-H, with
+//! a ToUnicode map so text copies and searches), or one Flate-compressed image.
 
 use std::fmt::Write as _;
 
-use crate::fonts::Font;
+use crate::fonts::EmbeddedFace;
 
 /// Page size of text documents: A4 in points.
 pub(crate) const A4: (f32, f32) = (595.28, 841.89);
@@ -15,7 +16,6 @@ pub(crate) struct PdfBuilder {
     /// Object bodies; object number = index + 1. `None` until set.
     objects: Vec<Option<Vec<u8>>>,
     pages: Vec<u32>,
-    fonts: Option<String>,
 }
 
 const CATALOG: u32 = 1;
@@ -26,7 +26,6 @@ impl PdfBuilder {
         PdfBuilder {
             objects: vec![None, None],
             pages: Vec::new(),
-            fonts: None,
         }
     }
 
@@ -48,25 +47,50 @@ impl PdfBuilder {
         self.add(body)
     }
 
-    /// The resource dictionary entry naming the four standard fonts (created once).
-    fn font_resources(&mut self) -> String {
-        if let Some(fonts) = &self.fonts {
-            return fonts.clone();
-        }
+    /// Writes the faces a document's text uses; returns the resource entry naming them
+    /// (`/F0`, `/F1`… after the face numbers the content streams use).
+    pub(crate) fn add_fonts(&mut self, faces: &[EmbeddedFace]) -> String {
         let mut dict = String::from("/Font <<");
-        for font in Font::ALL {
-            let id = self.add(
-                format!(
-                    "<< /Type /Font /Subtype /Type1 /BaseFont /{} /Encoding /WinAnsiEncoding >>",
-                    font.base_font()
-                )
-                .into_bytes(),
-            );
-            let _ = write!(dict, " /{} {id} 0 R", font.resource());
+        for face in faces {
+            let id = self.add_font(face);
+            let _ = write!(dict, " /F{} {id} 0 R", face.face);
         }
         dict.push_str(" >>");
-        self.fonts = Some(dict.clone());
         dict
+    }
+
+    fn add_font(&mut self, face: &EmbeddedFace) -> u32 {
+        let file = self.add_stream(&format!("/Length1 {}", face.program.len()), &face.program);
+        let [x0, y0, x1, y1] = face.bbox;
+        // Flags: symbolic (glyphs addressed by id, not by a standard encoding), fixed pitch.
+        let flags = 4 | u32::from(face.monospaced);
+        let descriptor = self.add(
+            format!(
+                "<< /Type /FontDescriptor /FontName /{} /Flags {flags} /FontBBox [{x0} {y0} {x1} {y1}] \
+                 /ItalicAngle 0 /Ascent {} /Descent {} /CapHeight {} /StemV 80 /FontFile2 {file} 0 R >>",
+                face.name, face.ascent, face.descent, face.cap_height
+            )
+            .into_bytes(),
+        );
+        let cid_font = self.add(
+            format!(
+                "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{} \
+                 /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+                 /FontDescriptor {descriptor} 0 R /CIDToGIDMap /Identity /W {} >>",
+                face.name,
+                widths(face)
+            )
+            .into_bytes(),
+        );
+        let to_unicode = self.add_stream("", to_unicode(face).as_bytes());
+        self.add(
+            format!(
+                "<< /Type /Font /Subtype /Type0 /BaseFont /{} /Encoding /Identity-H \
+                 /DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>",
+                face.name
+            )
+            .into_bytes(),
+        )
     }
 
     fn add_page(&mut self, size: (f32, f32), content: &[u8], resources: &str) {
@@ -79,10 +103,9 @@ impl PdfBuilder {
         self.pages.push(id);
     }
 
-    /// Adds an A4 page whose content stream uses the standard fonts (`/F1`..`/F4`).
-    pub(crate) fn add_text_page(&mut self, content: &[u8]) {
-        let fonts = self.font_resources();
-        self.add_page(A4, content, &fonts);
+    /// Adds an A4 page whose content stream uses the fonts of `fonts` (from [`Self::add_fonts`]).
+    pub(crate) fn add_text_page(&mut self, content: &[u8], fonts: &str) {
+        self.add_page(A4, content, fonts);
     }
 
     /// Adds a page exactly showing an 8-bit image (`channels` 1 = gray, 3 = RGB) at 96 dpi,
@@ -149,17 +172,64 @@ impl PdfBuilder {
     }
 }
 
-/// Appends `bytes` as a PDF literal string, escaping delimiters and non-ASCII bytes.
-pub(crate) fn push_pdf_string(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.push(b'(');
-    for &b in bytes {
-        match b {
-            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-            0x20..=0x7E => out.push(b),
-            _ => out.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+/// The CIDFont's `/W` array: runs of consecutive glyph ids with their widths.
+fn widths(face: &EmbeddedFace) -> String {
+    let mut out = String::from("[");
+    let mut next: Option<u16> = None;
+    for (i, (&id, glyph)) in face.glyphs.iter().enumerate() {
+        if i > 0 && next == Some(id) {
+            let _ = write!(out, " {}", glyph.width);
+        } else {
+            if i > 0 {
+                out.push(']');
+            }
+            let _ = write!(out, " {id} [{}", glyph.width);
         }
+        next = id.checked_add(1);
     }
-    out.push(b')');
+    if !face.glyphs.is_empty() {
+        out.push(']');
+    }
+    out.push_str(" ]");
+    out
+}
+
+/// The ToUnicode CMap: each glyph id back to the character it was chosen for, so that text
+/// copied or searched in a reader is the original text.
+fn to_unicode(face: &EmbeddedFace) -> String {
+    let mut out = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    let entries: Vec<_> = face.glyphs.iter().collect();
+    // At most 100 entries per bfchar section (PDF 32000-1, 9.10.3).
+    for chunk in entries.chunks(100) {
+        let _ = writeln!(out, "{} beginbfchar", chunk.len());
+        for (id, glyph) in chunk {
+            let mut units = [0u16; 2];
+            let utf16: String = glyph
+                .text
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            let _ = writeln!(out, "<{id:04X}> <{utf16}>");
+        }
+        out.push_str("endbfchar\n");
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMapResource defineresource pop\nend\nend\n");
+    out
+}
+
+/// Appends glyph ids as a hex string for an Identity-H font (two bytes per glyph).
+pub(crate) fn push_glyph_string(out: &mut Vec<u8>, ids: impl IntoIterator<Item = u16>) {
+    out.push(b'<');
+    for id in ids {
+        out.extend_from_slice(format!("{id:04X}").as_bytes());
+    }
+    out.push(b'>');
 }
 
 #[cfg(test)]
@@ -167,9 +237,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_strings() {
+    fn glyph_strings_are_hex() {
         let mut out = Vec::new();
-        push_pdf_string(&mut out, b"a(b)\\\xE9");
-        assert_eq!(out, b"(a\\(b\\)\\\\\\351)");
+        push_glyph_string(&mut out, [1, 0x2A, 0xFFFF]);
+        assert_eq!(out, b"<0001002AFFFF>");
     }
 }

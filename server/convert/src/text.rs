@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::fonts::Font;
+use crate::fonts::{Font, Fonts};
 use crate::layout::{layout, Block, Kind, Span};
 use crate::pdf::PdfBuilder;
 use crate::{check_deadline, io_error, ConvertError, ConvertLimits};
@@ -35,18 +35,21 @@ pub(crate) fn txt_blocks(text: &str) -> Vec<Block> {
     vec![block]
 }
 
-/// Renders laid-out blocks as a PDF document.
+/// Renders laid-out blocks as a PDF document, with subsets of the fonts it draws with.
 pub(crate) fn blocks_to_pdf(
     blocks: &[Block],
     limits: &ConvertLimits,
 ) -> Result<Vec<u8>, ConvertError> {
-    let pages = layout(blocks, limits)?;
+    let mut fonts = Fonts::new(limits.font_dir.as_deref())?;
+    let pages = layout(blocks, limits, &mut fonts)?;
+    check_deadline(limits)?;
     let mut pdf = PdfBuilder::new();
+    let resources = pdf.add_fonts(&fonts.embedded()?);
     for (i, page) in pages.iter().enumerate() {
         if i.is_multiple_of(64) {
             check_deadline(limits)?;
         }
-        pdf.add_text_page(page);
+        pdf.add_text_page(page, &resources);
     }
     Ok(pdf.finish())
 }
