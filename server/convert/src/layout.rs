@@ -1,7 +1,7 @@
 //! Lays text blocks out on A4 pages: word wrapping, page breaks, PDF content streams.
 
 use crate::fonts::{measure, Font, Fonts, Glyph, TextFont};
-use crate::pdf::{push_glyph_string, A4};
+use crate::pdf::{deflate, push_glyph_string, A4};
 use crate::{check_deadline, ConvertError, ConvertLimits};
 
 const MARGIN: f32 = 56.0; // about 2 cm
@@ -82,7 +82,8 @@ impl Pages {
     }
 
     fn new_page(&mut self) {
-        self.done.push(std::mem::take(&mut self.current));
+        // Compressed as soon as it is done: four hex digits per glyph add up on long inputs.
+        self.done.push(deflate(&std::mem::take(&mut self.current)));
         self.y = A4.1 - MARGIN;
         self.fresh = true;
     }
@@ -143,7 +144,7 @@ impl Pages {
 
     fn finish(mut self) -> Vec<Vec<u8>> {
         if !self.current.is_empty() || self.done.is_empty() {
-            self.done.push(self.current);
+            self.done.push(deflate(&self.current));
         }
         self.done
     }
@@ -299,7 +300,8 @@ fn pieces_from(items: &[(TextFont, Glyph)], mut x: f32, size: f32) -> Vec<Piece>
     pieces
 }
 
-/// Lays out `blocks` on A4 pages; returns one content stream per page (at least one).
+/// Lays out `blocks` on A4 pages; returns one compressed content stream per page (at least
+/// one).
 /// The glyphs drawn are recorded in `fonts`.
 pub(crate) fn layout(
     blocks: &[Block],

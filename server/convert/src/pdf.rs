@@ -36,13 +36,17 @@ impl PdfBuilder {
     }
 
     fn add_stream(&mut self, dict: &str, data: &[u8]) -> u32 {
-        let packed = miniz_oxide::deflate::compress_to_vec_zlib(data, 6);
+        self.add_packed_stream(dict, &deflate(data))
+    }
+
+    /// Adds a stream whose data is already Flate-compressed (see [`deflate`]).
+    fn add_packed_stream(&mut self, dict: &str, packed: &[u8]) -> u32 {
         let mut body = format!(
             "<< {dict} /Filter /FlateDecode /Length {} >>\nstream\n",
             packed.len()
         )
         .into_bytes();
-        body.extend_from_slice(&packed);
+        body.extend_from_slice(packed);
         body.extend_from_slice(b"\nendstream");
         self.add(body)
     }
@@ -93,8 +97,7 @@ impl PdfBuilder {
         )
     }
 
-    fn add_page(&mut self, size: (f32, f32), content: &[u8], resources: &str) {
-        let content_id = self.add_stream("", content);
+    fn add_page(&mut self, size: (f32, f32), content_id: u32, resources: &str) {
         let page = format!(
             "<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 {:.2} {:.2}] /Resources << {resources} >> /Contents {content_id} 0 R >>",
             size.0, size.1
@@ -103,8 +106,10 @@ impl PdfBuilder {
         self.pages.push(id);
     }
 
-    /// Adds an A4 page whose content stream uses the fonts of `fonts` (from [`Self::add_fonts`]).
-    pub(crate) fn add_text_page(&mut self, content: &[u8], fonts: &str) {
+    /// Adds an A4 page whose content stream, compressed with [`deflate`], uses the fonts of
+    /// `fonts` (from [`Self::add_fonts`]).
+    pub(crate) fn add_text_page(&mut self, packed_content: &[u8], fonts: &str) {
+        let content = self.add_packed_stream("", packed_content);
         self.add_page(A4, content, fonts);
     }
 
@@ -127,11 +132,8 @@ impl PdfBuilder {
         w = (w * scale).max(1.0);
         h = (h * scale).max(1.0);
         let content = format!("q {w:.2} 0 0 {h:.2} 0 0 cm /Im1 Do Q");
-        self.add_page(
-            (w, h),
-            content.as_bytes(),
-            &format!("/XObject << /Im1 {image} 0 R >>"),
-        );
+        let content = self.add_stream("", content.as_bytes());
+        self.add_page((w, h), content, &format!("/XObject << /Im1 {image} 0 R >>"));
     }
 
     /// Serialises the document.
@@ -170,6 +172,11 @@ impl PdfBuilder {
         out.extend_from_slice(table.as_bytes());
         out
     }
+}
+
+/// Compresses stream data as `/FlateDecode` expects.
+pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
 }
 
 /// The CIDFont's `/W` array: runs of consecutive glyph ids with their widths.
