@@ -60,6 +60,9 @@ pub struct Config {
     pub max_uncompressed_bytes: u64,
     /// Largest estimated in-memory table read from a CSV or JSON input.
     pub max_table_bytes: u64,
+    /// Extra TrueType fonts for text PDFs, used for characters the shipped Latin, Greek and
+    /// Cyrillic fonts lack (e.g. CJK). Read by the conversions that need them.
+    pub font_dir: Option<PathBuf>,
     pub download_token_ttl: Duration,
     /// Per-IP requests per minute.
     pub upload_rate_per_minute: u32,
@@ -91,8 +94,12 @@ impl Config {
     }
 
     /// Flags that would otherwise be dropped silently (an origin CORS cannot use, a cookie
-    /// domain a header cannot carry) are refused at start-up, with the flag named.
+    /// domain a header cannot carry, a font folder that is not there) are refused at start-up,
+    /// with the flag named.
     pub fn validate(&self) -> Result<(), String> {
+        if let Some(dir) = self.font_dir.as_ref().filter(|d| !d.is_dir()) {
+            return Err(format!("--font-dir {dir:?} is not a folder"));
+        }
         for origin in &self.cors_origins {
             let well_formed = (origin.starts_with("http://") || origin.starts_with("https://"))
                 && !origin.trim_end_matches('/').contains(['?', '#', ' '])
@@ -180,6 +187,7 @@ impl Default for Config {
             max_alloc_bytes: defaults::MAX_ALLOC_BYTES,
             max_uncompressed_bytes: defaults::MAX_UNCOMPRESSED_BYTES,
             max_table_bytes: defaults::MAX_TABLE_BYTES,
+            font_dir: None,
             download_token_ttl: Duration::from_secs(defaults::DOWNLOAD_TOKEN_TTL_SECS),
             upload_rate_per_minute: defaults::UPLOAD_RATE_PER_MINUTE,
             convert_rate_per_minute: defaults::CONVERT_RATE_PER_MINUTE,
@@ -235,5 +243,16 @@ mod tests {
         assert!(insecure.contains("--cookie-secure"), "{insecure}");
         let shared = with(true, Some(".example.com")).validate().unwrap_err();
         assert!(shared.contains("--cookie-domain"), "{shared}");
+    }
+
+    #[test]
+    fn a_missing_font_folder_is_refused() {
+        let with = |dir: &str| Config {
+            font_dir: Some(PathBuf::from(dir)),
+            ..Config::default()
+        };
+        assert!(with(env!("CARGO_MANIFEST_DIR")).validate().is_ok());
+        let err = with("/no/such/fonts").validate().unwrap_err();
+        assert!(err.contains("--font-dir"), "{err}");
     }
 }

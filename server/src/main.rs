@@ -52,6 +52,10 @@ struct Cli {
     /// Largest in-memory table read from a CSV or JSON input (estimated), in bytes.
     #[arg(long, default_value_t = defaults::MAX_TABLE_BYTES)]
     max_table_bytes: u64,
+    /// Folder of extra TrueType fonts (.ttf/.ttc/.otf) for text PDFs: used for characters the
+    /// shipped Latin/Greek/Cyrillic fonts lack, e.g. CJK.
+    #[arg(long)]
+    font_dir: Option<PathBuf>,
     /// Uploads per minute per client IP (0 = unlimited).
     #[arg(long, default_value_t = defaults::UPLOAD_RATE_PER_MINUTE)]
     upload_rate: u32,
@@ -107,6 +111,7 @@ impl Cli {
             max_alloc_bytes: self.max_alloc_bytes,
             max_uncompressed_bytes: self.max_uncompressed_bytes,
             max_table_bytes: self.max_table_bytes,
+            font_dir: self.font_dir,
             download_token_ttl: defaults.download_token_ttl,
             upload_rate_per_minute: self.upload_rate,
             convert_rate_per_minute: self.convert_rate,

@@ -58,7 +58,7 @@ pub fn spawn_conversion(state: SharedState, task: Task) {
             max_uncompressed: state.config.max_uncompressed_bytes,
             max_table_bytes: state.config.max_table_bytes,
             deadline: Instant::now() + timeout,
-            font_dir: None,
+            font_dir: state.config.font_dir.clone(),
         };
         let worker_state = Arc::clone(&state);
         let worker_task = task.clone();

@@ -437,3 +437,60 @@ async fn a_conversion_past_its_time_limit_fails_cleanly() {
     assert!(done["error"].as_str().unwrap().contains("limit"), "{done}");
     ts.stop().await;
 }
+
+/// Debian's fonts-wqy-microhei (installed by `cargo xtask` for the e2e tests).
+const CJK_FONT_DIR: &str = "/usr/share/fonts/truetype/wqy";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_pdfs_keep_their_characters_or_fail_naming_the_one_they_cannot_draw() {
+    let text = "Zażółć gęślą jaźń, Ωμέγα, Жук: 你好\n".as_bytes().to_vec();
+    // Without a CJK font the job fails and says which character is the problem.
+    let ts = start_default().await;
+    let s = session(&ts).await;
+    let job = new_job_id();
+    assert_eq!(
+        upload(&s, &ts, &job, "notes.txt", text.clone())
+            .await
+            .status(),
+        201
+    );
+    let r = post_json(
+        &s,
+        &ts,
+        "/api/convert",
+        json!({ "job_id": job, "target_format": "pdf" }),
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    let done = wait_for_job(&s, &ts, &job).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    assert!(done["error"].as_str().unwrap().contains("U+4F60"), "{done}");
+    ts.stop().await;
+
+    if !std::path::Path::new(CJK_FONT_DIR)
+        .join("wqy-microhei.ttc")
+        .is_file()
+    {
+        println!("skipped the --font-dir half: no CJK font at {CJK_FONT_DIR}");
+        return;
+    }
+    let ts = start_with(Config {
+        font_dir: Some(CJK_FONT_DIR.into()),
+        ..test_config()
+    })
+    .await;
+    let s = session(&ts).await;
+    let job = new_job_id();
+    assert_eq!(upload(&s, &ts, &job, "notes.txt", text).await.status(), 201);
+    let r = post_json(
+        &s,
+        &ts,
+        "/api/convert",
+        json!({ "job_id": job, "target_format": "pdf" }),
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    let done = wait_for_job(&s, &ts, &job).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    ts.stop().await;
+}
