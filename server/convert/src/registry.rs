@@ -31,6 +31,7 @@ static CONVERTERS: [Converter; 3] = [
         max_size: MAX_SIZE,
         features: &[
             "A4 pages with automatic line wrapping",
+            "Latin, Greek and Cyrillic text in embedded fonts, copyable from the PDF",
             "Markdown headings, lists, quotes, code and tables",
             "Raw HTML in Markdown is shown as text, never executed",
         ],
