@@ -163,7 +163,8 @@ impl Face {
         let found = ttf_parser::Face::parse(self.data.bytes(), self.index)
             .ok()
             .and_then(|face| {
-                let gid = face.glyph_index(c)?;
+                // Glyph 0 is .notdef, the "missing" box: some cmaps map characters to it.
+                let gid = face.glyph_index(c).filter(|g| g.0 != 0)?;
                 // A mapped glyph without an advance is a broken font: treat it as missing.
                 let advance = face.glyph_hor_advance(gid)?;
                 let width = (f32::from(advance) * 1000.0 / self.units_per_em).round();
