@@ -33,6 +33,7 @@ const MONO_FACE: usize = 2;
 /// Files in the font folder larger than this are skipped: no real font is that big, and a
 /// conversion must not read a huge file by accident.
 const MAX_FONT_FILE: u64 = 64 * 1024 * 1024;
+const MAX_FACES_PER_FILE: u32 = 64;
 
 impl Font {
     /// The shipped face tried first for this style.
@@ -235,7 +236,9 @@ impl Fonts {
                 continue;
             };
             let data: Rc<[u8]> = Rc::from(bytes);
-            let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+            // A collection's count comes from its header: a damaged one must not mean billions
+            // of attempts.
+            let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1).min(MAX_FACES_PER_FILE);
             for index in 0..count {
                 if let Some(face) = Face::parse(FontData::Loaded(Rc::clone(&data)), index, false) {
                     self.faces.push(face);
