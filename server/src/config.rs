@@ -68,7 +68,11 @@ pub struct Config {
     pub upload_rate_per_minute: u32,
     pub convert_rate_per_minute: u32,
     pub download_rate_per_minute: u32,
+    /// Per-IP `/session/init` calls per minute that create a session (resuming one is free).
+    pub init_rate_per_minute: u32,
     pub rate_limits_enabled: bool,
+    /// Live sessions at once; past it a new session is refused (503), existing ones go on.
+    pub max_sessions: usize,
     /// Exact origins allowed to call the API with credentials; empty = no CORS headers at all.
     pub cors_origins: Vec<String>,
     pub cookie_secure: bool,
@@ -169,6 +173,12 @@ pub mod defaults {
     pub const UPLOAD_RATE_PER_MINUTE: u32 = 5;
     pub const CONVERT_RATE_PER_MINUTE: u32 = 10;
     pub const DOWNLOAD_RATE_PER_MINUTE: u32 = 30;
+    /// A household or an office behind one address opens a few sessions a minute; a script
+    /// that opens one per request is stopped before it fills the session table.
+    pub const INIT_RATE_PER_MINUTE: u32 = 30;
+    /// Sessions weigh little in memory (their files count against their own quota); the cap
+    /// bounds the table and the data folder's entries, not normal traffic.
+    pub const MAX_SESSIONS: usize = 10_000;
     pub const CLEANUP_INTERVAL_SECS: u64 = 60;
 }
 
@@ -192,7 +202,9 @@ impl Default for Config {
             upload_rate_per_minute: defaults::UPLOAD_RATE_PER_MINUTE,
             convert_rate_per_minute: defaults::CONVERT_RATE_PER_MINUTE,
             download_rate_per_minute: defaults::DOWNLOAD_RATE_PER_MINUTE,
+            init_rate_per_minute: defaults::INIT_RATE_PER_MINUTE,
             rate_limits_enabled: true,
+            max_sessions: defaults::MAX_SESSIONS,
             cors_origins: Vec::new(),
             cookie_secure: false,
             cookie_samesite: SameSite::Lax,

@@ -32,6 +32,10 @@ pub enum ApiError {
     TaskLimit {
         retry_after_secs: u64,
     },
+    /// The server holds as many live sessions as it may: a new one must wait for a slot.
+    SessionCapReached {
+        retry_after_secs: u64,
+    },
     Server(String),
 }
 
@@ -49,6 +53,7 @@ impl ApiError {
             ApiError::RateLimited { .. } | ApiError::TaskLimit { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
+            ApiError::SessionCapReached { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Server(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +71,7 @@ impl ApiError {
             ApiError::QuotaFull(_) => "StorageQuotaExceededError",
             ApiError::RateLimited { .. } => "RateLimitExceeded",
             ApiError::TaskLimit { .. } => "TaskLimitExceeded",
+            ApiError::SessionCapReached { .. } => "ServiceUnavailable",
             ApiError::Server(_) => "ServerError",
         }
     }
@@ -89,13 +95,17 @@ impl ApiError {
             ApiError::TaskLimit { .. } => {
                 "A conversion is already running for this session: wait for it to finish.".into()
             }
+            ApiError::SessionCapReached { retry_after_secs } => format!(
+                "The service is busy with as many visitors as it can take: try again in {retry_after_secs} s."
+            ),
         }
     }
 
     fn retry_after(&self) -> Option<u64> {
         match self {
             ApiError::RateLimited { retry_after_secs }
-            | ApiError::TaskLimit { retry_after_secs } => Some(*retry_after_secs),
+            | ApiError::TaskLimit { retry_after_secs }
+            | ApiError::SessionCapReached { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }

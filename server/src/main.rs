@@ -65,9 +65,16 @@ struct Cli {
     /// Downloads per minute per client IP (0 = unlimited).
     #[arg(long, default_value_t = defaults::DOWNLOAD_RATE_PER_MINUTE)]
     download_rate: u32,
+    /// Session inits that create a session, per minute per client IP (0 = unlimited); resuming
+    /// a valid session is not counted.
+    #[arg(long, default_value_t = defaults::INIT_RATE_PER_MINUTE)]
+    init_rate: u32,
     /// Lift every rate limit.
     #[arg(long)]
     no_rate_limits: bool,
+    /// Live sessions at once; past it a new session gets 503 (existing ones keep working).
+    #[arg(long, default_value_t = defaults::MAX_SESSIONS)]
+    max_sessions: usize,
     /// An origin allowed to call the API with credentials (repeatable; exact match).
     #[arg(long = "cors-origin")]
     cors_origins: Vec<String>,
@@ -116,7 +123,9 @@ impl Cli {
             upload_rate_per_minute: self.upload_rate,
             convert_rate_per_minute: self.convert_rate,
             download_rate_per_minute: self.download_rate,
+            init_rate_per_minute: self.init_rate,
             rate_limits_enabled: !self.no_rate_limits,
+            max_sessions: self.max_sessions,
             cors_origins: self.cors_origins,
             cookie_secure: self.cookie_secure,
             cookie_samesite: self.cookie_samesite,

@@ -1,5 +1,5 @@
-//! Per-IP rate limits (`governor`'s GCRA, keyed by client IP) for upload, convert and download,
-//! answered with 429 and `Retry-After`.
+//! Per-IP rate limits (`governor`'s GCRA, keyed by client IP) for upload, convert, download and
+//! the creation of sessions, answered with 429 and `Retry-After`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
@@ -17,7 +17,16 @@ pub enum Limit {
     Upload,
     Convert,
     Download,
+    /// `/session/init` calls that create a session (a resumed session is not counted).
+    SessionInit,
 }
+
+const LIMITS: [Limit; 4] = [
+    Limit::Upload,
+    Limit::Convert,
+    Limit::Download,
+    Limit::SessionInit,
+];
 
 type KeyedLimiter = governor::DefaultKeyedRateLimiter<IpAddr>;
 
@@ -26,6 +35,7 @@ struct Limiters {
     upload: Option<KeyedLimiter>,
     convert: Option<KeyedLimiter>,
     download: Option<KeyedLimiter>,
+    session_init: Option<KeyedLimiter>,
 }
 
 impl Limiters {
@@ -38,6 +48,7 @@ impl Limiters {
             upload: keyed(config.upload_rate_per_minute),
             convert: keyed(config.convert_rate_per_minute),
             download: keyed(config.download_rate_per_minute),
+            session_init: keyed(config.init_rate_per_minute),
         }
     }
 
@@ -46,6 +57,7 @@ impl Limiters {
             Limit::Upload => self.upload.as_ref(),
             Limit::Convert => self.convert.as_ref(),
             Limit::Download => self.download.as_ref(),
+            Limit::SessionInit => self.session_init.as_ref(),
         }
     }
 }
@@ -98,7 +110,7 @@ impl RateLimiter {
     /// Forgets clients whose allowance has refilled completely (they carry no information).
     pub fn purge_idle(&self) {
         let limiters = self.limiters();
-        for limit in [Limit::Upload, Limit::Convert, Limit::Download] {
+        for limit in LIMITS {
             if let Some(limiter) = limiters.get(limit) {
                 limiter.retain_recent();
             }

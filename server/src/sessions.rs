@@ -66,20 +66,46 @@ impl SessionStore {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn create(&self, ttl: Duration, data_dir: &Path) -> SessionView {
+    /// Starts a session, unless `max_live` unexpired sessions exist already: then `Err` holds
+    /// how long until the soonest of them expires (a close may free a slot sooner). Counting
+    /// and inserting under one lock, so concurrent inits cannot overshoot the cap; the table is
+    /// only scanned when it is that full (expired sessions wait there for the sweep).
+    pub fn create(
+        &self,
+        ttl: Duration,
+        data_dir: &Path,
+        max_live: usize,
+    ) -> Result<SessionView, Duration> {
+        let now = SystemTime::now();
+        let mut map = self.lock();
+        if map.len() >= max_live {
+            let live = map.values().filter(|s| !s.is_expired(now));
+            let (count, soonest) = live.fold((0usize, None::<SystemTime>), |(n, soonest), s| {
+                (
+                    n + 1,
+                    Some(soonest.map_or(s.expires_at, |t| t.min(s.expires_at))),
+                )
+            });
+            if count >= max_live {
+                let wait = soonest
+                    .and_then(|t| t.duration_since(now).ok())
+                    .unwrap_or(Duration::ZERO);
+                return Err(wait);
+            }
+        }
         let id = SessionId::generate();
         let session = Session {
             handle: SessionHandle::generate(),
             csrf: CsrfToken::generate(),
-            expires_at: SystemTime::now() + ttl,
+            expires_at: now + ttl,
             dir: data_dir.join(format!("sess-{}", crate::ids::random_hex(12))),
             jobs: HashMap::new(),
             bytes_used: 0,
             csrf_cookie_pending: false,
         };
         let v = view(&id, &session);
-        self.lock().insert(id, session);
-        v
+        map.insert(id, session);
+        Ok(v)
     }
 
     /// The session if it exists and has not expired.

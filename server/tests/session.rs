@@ -395,3 +395,108 @@ async fn the_host_prefix_without_secure_or_with_a_domain_refuses_to_start() {
         );
     }
 }
+
+/// `Retry-After` of a refusal, in seconds, checked against the envelope's `details`.
+async fn refused(r: reqwest::Response, status: u16, kind: &str) -> u64 {
+    assert!(set_cookies(&r).is_empty(), "a refused init sets no cookie");
+    let retry_after: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let body = expect_error(r, status, kind).await;
+    assert_eq!(body["error"]["details"]["retry_after"], retry_after);
+    retry_after
+}
+
+async fn bare_init(ts: &TestServer) -> reqwest::Response {
+    client()
+        .get(ts.url("/api/session/init"))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inits_that_create_sessions_are_rate_limited_and_resumes_are_not_counted() {
+    let ts = start_with(Config {
+        rate_limits_enabled: true,
+        init_rate_per_minute: 2,
+        ..test_config()
+    })
+    .await;
+    let first = session(&ts).await;
+    // Reloads and other tabs resume the session: never counted, however many.
+    for _ in 0..5 {
+        assert_eq!(
+            init(&first.client, &ts).await["data"]["id"],
+            first.id.as_str()
+        );
+    }
+    let second = session(&ts).await;
+    assert_ne!(second.id, first.id);
+    refused(bare_init(&ts).await, 429, "RateLimitExceeded").await;
+    // Past the limit, a client with a session still resumes it and works.
+    assert_eq!(
+        init(&first.client, &ts).await["data"]["id"],
+        first.id.as_str()
+    );
+    upload_png(&first, &ts).await;
+    let counters = ts.counters().await;
+    assert_eq!(counters["sessions_created"], 2);
+    assert_eq!(counters["requests"]["GET /api/session/init"]["429"], 1);
+    // The hooks' reset refills the bucket.
+    ts.hook("reset", json!({})).await;
+    assert_eq!(bare_init(&ts).await.status(), 200);
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_rate_limits_lifts_the_init_rate() {
+    let ts = start_with(Config {
+        rate_limits_enabled: false,
+        init_rate_per_minute: 1,
+        ..test_config()
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(bare_init(&ts).await.status(), 200);
+    }
+    ts.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_session_cap_a_new_session_waits_and_existing_ones_go_on() {
+    let ts = start_with(Config {
+        max_sessions: 2,
+        ..test_config()
+    })
+    .await;
+    let a = session(&ts).await;
+    let b = session(&ts).await;
+    refused(bare_init(&ts).await, 503, "ServiceUnavailable").await;
+    // The sessions already there are untouched: resume, upload, convert, status.
+    assert_eq!(init(&a.client, &ts).await["data"]["id"], a.id.as_str());
+    let job = upload_png(&a, &ts).await;
+    let r = post_json(
+        &a,
+        &ts,
+        "/api/convert",
+        json!({ "job_id": job, "target_format": "jpg" }),
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    assert_eq!(wait_for_job(&a, &ts, &job).await["status"], "completed");
+    assert_eq!(ts.counters().await["sessions"], 2);
+    // A close frees a slot at once.
+    let r = post_json(&b, &ts, "/api/session/close", json!({})).await;
+    assert_eq!(r.status(), 200);
+    let c = session(&ts).await;
+    refused(bare_init(&ts).await, 503, "ServiceUnavailable").await;
+    // So does an expiry, before the sweep has removed the session.
+    ts.hook("expire", json!({ "session_id": c.id })).await;
+    assert_eq!(bare_init(&ts).await.status(), 200);
+    assert_eq!(ts.counters().await["sessions"], 2);
+    ts.stop().await;
+}

@@ -12,8 +12,13 @@ use crate::cookies::{cleared_cookies, csrf_cookie, session_cookie, session_ids};
 use crate::envelope::ApiOk;
 use crate::error::ApiError;
 use crate::ids::{rfc3339, CsrfToken};
+use crate::rate_limit::{ClientIp, Limit};
 use crate::sessions::SessionView;
 use crate::state::SharedState;
+
+/// The longest `Retry-After` of a refused new session: any close may free a slot sooner than
+/// the soonest expiry, so a client should not be sent away for hours.
+const SESSION_CAP_RETRY_MAX_SECS: u64 = 60;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -39,8 +44,13 @@ struct MessageBody {
     message: &'static str,
 }
 
-/// Resumes the session of a valid cookie (creating nothing), or starts a new one.
-async fn init(State(state): State<SharedState>, headers: HeaderMap) -> impl IntoResponse {
+/// Resumes the session of a valid cookie (creating nothing, counting nothing), or starts a new
+/// one within the client's init rate and the global cap on live sessions.
+async fn init(
+    State(state): State<SharedState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
     state.hooks.counters.session_init_called();
     let resumed = session_ids(&headers, &state.config)
         .iter()
@@ -55,10 +65,25 @@ async fn init(State(state): State<SharedState>, headers: HeaderMap) -> impl Into
             s
         }
         None => {
+            state.rate_limits.check(Limit::SessionInit, ip)?;
+            let created = state.sessions.create(
+                state.config.session_ttl,
+                &state.config.data_dir,
+                // 0 = no cap, as 0 is no limit for the rates.
+                match state.config.max_sessions {
+                    0 => usize::MAX,
+                    cap => cap,
+                },
+            );
+            let session = created.map_err(|until_a_slot| ApiError::SessionCapReached {
+                retry_after_secs: until_a_slot
+                    .as_secs_f64()
+                    .ceil()
+                    .clamp(1.0, SESSION_CAP_RETRY_MAX_SECS as f64)
+                    as u64,
+            })?;
             state.hooks.counters.session_created();
-            state
-                .sessions
-                .create(state.config.session_ttl, &state.config.data_dir)
+            session
         }
     };
     let cookies = [
@@ -76,7 +101,7 @@ async fn init(State(state): State<SharedState>, headers: HeaderMap) -> impl Into
         csrf_token: session.csrf.as_str().to_owned(),
         expires_at: rfc3339(session.expires_at),
     };
-    (AppendHeaders(cookies), ApiOk::ok(body))
+    Ok((AppendHeaders(cookies), ApiOk::ok(body)))
 }
 
 /// Rotates the token for a client that proves it holds the current one.
