@@ -22,7 +22,9 @@ commands:
                             dist/ made ready for a static host (CDN or nginx) with the API at URL:
                             <dir>/site (pages, _headers, _redirects) and <dir>/nginx.conf
   tools                     install the missing build and test tools, skip the present ones
-  bench                     benchmarks, each as a ratio against a baseline measured in the same run;
+  bench [load]              benchmarks, each as a ratio against a baseline measured in the same run;
+                            the server under load (N virtual users, a session-init flood), alone
+                            with `load` (TRUSTYCONVERT_LOAD_ARGS=\"--seconds 5\" passes flags on);
                             then the first load of the release build against a static page on
                             emulated slow 4G (TRUSTYCONVERT_BENCH_COMPARE_DIST=<dist> adds a build)";
 
@@ -41,7 +43,7 @@ fn main() -> ExitCode {
         "dist" => dist::build_release().map(|_| ()),
         "deploy" => deploy::run(rest),
         "tools" => tools::ensure(tools::Need::All),
-        "bench" => bench::run(),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
