@@ -238,7 +238,9 @@ impl Fonts {
             let data: Rc<[u8]> = Rc::from(bytes);
             // A collection's count comes from its header: a damaged one must not mean billions
             // of attempts.
-            let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1).min(MAX_FACES_PER_FILE);
+            let count = ttf_parser::fonts_in_collection(&data)
+                .unwrap_or(1)
+                .min(MAX_FACES_PER_FILE);
             for index in 0..count {
                 if let Some(face) = Face::parse(FontData::Loaded(Rc::clone(&data)), index, false) {
                     self.faces.push(face);
