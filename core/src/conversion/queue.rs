@@ -100,8 +100,16 @@ pub struct Entry {
     /// This file's own target, overriding the one shared by its type.
     pub target: Option<String>,
     pub state: EntryState,
-    /// How often this file was redone after session changes.
+    /// How often this file was redone after session changes since the person last started it.
     pub redos: u32,
+    /// The job the server holds for this file and its target in the current session: after a
+    /// cancel or a failure, trying again converts it instead of sending the file again (the
+    /// server allows one conversion per session: a second upload could not be converted while
+    /// the first still runs).
+    pub held: Option<(JobId, SessionEpoch)>,
+    /// Set when trying again picked up `held`: the driver asks for the job's status before
+    /// converting, since the server may have finished or still be running it.
+    pub resume: bool,
 }
 
 /// What the driver must start now.
@@ -114,6 +122,9 @@ pub enum Order {
         id: EntryId,
         job: JobId,
         target: String,
+        /// The job was converting before a cancel or a failure: its status decides whether to
+        /// ask again.
+        resume: bool,
     },
 }
 
@@ -209,6 +220,8 @@ impl Queue {
                     target: None,
                     state: EntryState::Waiting,
                     redos: 0,
+                    held: None,
+                    resume: false,
                 },
                 Err((name, rejection)) => Entry {
                     id,
@@ -218,6 +231,8 @@ impl Queue {
                     target: None,
                     state: EntryState::Rejected(rejection),
                     redos: 0,
+                    held: None,
+                    resume: false,
                 },
             };
             self.entries.push(entry);
@@ -236,6 +251,12 @@ impl Queue {
 
     /// The target every file of `extension` converts to unless it has its own.
     pub fn set_shared_target(&mut self, extension: &str, target: &str) {
+        // A job held for the old target is no job for the new one.
+        for entry in &mut self.entries {
+            if entry.extension == extension && entry.target.is_none() {
+                entry.held = None;
+            }
+        }
         self.shared_targets.retain(|(ext, _)| ext != extension);
         self.shared_targets
             .push((extension.to_owned(), target.to_owned()));
@@ -252,6 +273,7 @@ impl Queue {
     pub fn set_target(&mut self, id: EntryId, target: Option<String>) {
         if let Some(entry) = self.entry_mut(id) {
             entry.target = target;
+            entry.held = None;
         }
     }
 
@@ -329,7 +351,13 @@ impl Queue {
                         epoch,
                         progress: None,
                     };
-                    orders.push(Order::Convert { id, job, target });
+                    let resume = std::mem::take(&mut entry.resume);
+                    orders.push(Order::Convert {
+                        id,
+                        job,
+                        target,
+                        resume,
+                    });
                 }
             }
         }
@@ -348,15 +376,19 @@ impl Queue {
             QueueEvent::UploadProgress { id, sent, total } => {
                 if let Some(entry) = self.entry_mut(id) {
                     if let EntryState::Uploading { .. } = entry.state {
+                        // A browser may count a few bytes of framing past the file's size.
+                        let sent = if total > 0 { sent.min(total) } else { sent };
                         entry.state = EntryState::Uploading { sent, total };
                     }
                 }
             }
             QueueEvent::Uploaded { id, job, epoch } => {
-                self.update(id, |state| {
-                    matches!(state, EntryState::Uploading { .. })
-                        .then_some(EntryState::Uploaded { job, epoch })
-                });
+                if let Some(entry) = self.entry_mut(id) {
+                    if let EntryState::Uploading { .. } = entry.state {
+                        entry.held = Some((job.clone(), epoch));
+                        entry.state = EntryState::Uploaded { job, epoch };
+                    }
+                }
             }
             QueueEvent::ConversionProgress { id, progress } => {
                 self.update(id, |state| match state {
@@ -390,6 +422,7 @@ impl Queue {
             QueueEvent::SessionReplaced { epoch } => self.session_replaced(epoch),
             QueueEvent::SessionClosed => {
                 for entry in &mut self.entries {
+                    entry.held = None;
                     if !matches!(
                         entry.state,
                         EntryState::Rejected(_) | EntryState::Failed(_) | EntryState::Cancelled
@@ -408,16 +441,32 @@ impl Queue {
                 });
             }
             QueueEvent::Remove(id) => self.entries.retain(|entry| entry.id != id),
-            QueueEvent::Retry(id) => {
-                self.update(id, |state| match state {
-                    EntryState::Failed(failure) if failure.is_worth_retrying() => {
-                        Some(EntryState::Waiting)
-                    }
-                    EntryState::Cancelled => Some(EntryState::Waiting),
-                    _ => None,
-                });
-            }
+            QueueEvent::Retry(id) => self.retry(id),
         }
+    }
+
+    /// The person tries again: the job the server holds is converted (its status first), else
+    /// the file is sent again; the redo count starts over, as for a new start.
+    fn retry(&mut self, id: EntryId) {
+        let Some(entry) = self.entry_mut(id) else {
+            return;
+        };
+        let again = match &entry.state {
+            EntryState::Failed(failure) => failure.is_worth_retrying(),
+            EntryState::Cancelled => true,
+            _ => false,
+        };
+        if !again {
+            return;
+        }
+        entry.redos = 0;
+        entry.state = match entry.held.clone() {
+            Some((job, epoch)) => {
+                entry.resume = true;
+                EntryState::Uploaded { job, epoch }
+            }
+            None => EntryState::Waiting,
+        };
     }
 
     /// Replaces `id`'s state with what `change` makes of it (`None`: the event does not apply,
@@ -453,6 +502,10 @@ impl Queue {
             self.spacing_ms[step.index()] = Some(until_ms - now_ms);
             return;
         }
+        // The server no longer has the job: trying again must send the file.
+        if matches!(&failure, JobFailure::Api(error) if error.kind == ApiErrorKind::NotFound) {
+            entry.held = None;
+        }
         entry.state = EntryState::Failed(failure);
     }
 
@@ -460,6 +513,9 @@ impl Queue {
     /// file the page still holds, a bounded number of times.
     fn session_replaced(&mut self, epoch: SessionEpoch) {
         for entry in &mut self.entries {
+            if entry.held.as_ref().is_some_and(|(_, held)| *held != epoch) {
+                entry.held = None;
+            }
             let Some((_, job_epoch)) = entry.state.job() else {
                 continue;
             };

@@ -109,7 +109,8 @@ fn two_uploads_at_a_time_in_the_order_added_and_one_conversion_at_a_time() {
         Order::Convert {
             id: ids[0],
             job: job(1),
-            target: "jpg".to_owned()
+            target: "jpg".to_owned(),
+            resume: false,
         }
     );
 
@@ -243,7 +244,14 @@ fn a_failed_file_shows_why_the_others_go_on_and_try_again_restarts_it() {
     assert_eq!(converts(&queue.start_due(NOW)), [ids[1]]);
 
     queue.apply(QueueEvent::Retry(ids[0]));
-    assert_eq!(state(&queue, ids[0]), EntryState::Waiting);
+    assert_eq!(
+        state(&queue, ids[0]),
+        EntryState::Uploaded {
+            job: job(1),
+            epoch: SessionEpoch(1)
+        },
+        "the job the server holds is converted again, the file not sent again"
+    );
     // A file the server refused for what it is stays failed.
     let refused = JobFailure::Api(ApiError::new(ApiErrorKind::TooLarge));
     queue.apply(QueueEvent::Failed {
@@ -413,4 +421,119 @@ fn progress_is_kept_per_file() {
             ..
         }
     ));
+}
+
+/// The order `start_due` gives `id` now, if any.
+fn order_for(queue: &mut Queue, id: EntryId, now: f64) -> Option<Order> {
+    queue.start_due(now).into_iter().find(|order| match order {
+        Order::Upload(of) | Order::Convert { id: of, .. } => *of == id,
+    })
+}
+
+fn conversion_failed(queue: &mut Queue, id: EntryId, failure: JobFailure) {
+    queue.apply(QueueEvent::Failed {
+        id,
+        step: Step::Convert,
+        failure,
+        now_ms: NOW,
+    });
+}
+
+#[test]
+fn trying_again_after_a_cancel_or_a_failed_conversion_resumes_the_servers_job() {
+    let (mut queue, ids) = pngs(1);
+    let id = ids[0];
+    queue.start_due(NOW);
+    uploaded(&mut queue, id, 7);
+    queue.start_due(NOW);
+    queue.apply(QueueEvent::Cancel(id));
+    assert_eq!(state(&queue, id), EntryState::Cancelled);
+
+    queue.apply(QueueEvent::Retry(id));
+    let resumed = Order::Convert {
+        id,
+        job: job(7),
+        target: "jpg".to_owned(),
+        resume: true,
+    };
+    assert_eq!(
+        order_for(&mut queue, id, NOW),
+        Some(resumed.clone()),
+        "not sent again"
+    );
+
+    conversion_failed(&mut queue, id, JobFailure::Conversion { message: None });
+    queue.apply(QueueEvent::Retry(id));
+    assert_eq!(order_for(&mut queue, id, NOW), Some(resumed));
+
+    // A job the server no longer has is sent again from the file.
+    conversion_failed(&mut queue, id, limited(ApiErrorKind::NotFound));
+    queue.apply(QueueEvent::Retry(id));
+    assert_eq!(order_for(&mut queue, id, NOW), Some(Order::Upload(id)));
+}
+
+#[test]
+fn another_target_or_another_session_forgets_the_held_job() {
+    let (mut queue, ids) = pngs(3);
+    for (n, id) in ids.iter().enumerate() {
+        queue.start_due(NOW);
+        uploaded(&mut queue, *id, n as u64 + 1);
+        queue.apply(QueueEvent::Cancel(*id));
+    }
+    queue.set_target(ids[0], Some("pdf".to_owned()));
+    queue.set_shared_target("png", "webp");
+    assert!(ids
+        .iter()
+        .all(|id| queue.entry(*id).is_some_and(|e| e.held.is_none())));
+
+    let (mut queue, ids) = pngs(1);
+    queue.start_due(NOW);
+    uploaded(&mut queue, ids[0], 1);
+    queue.apply(QueueEvent::Cancel(ids[0]));
+    queue.apply(QueueEvent::SessionReplaced {
+        epoch: SessionEpoch(2),
+    });
+    queue.apply(QueueEvent::Retry(ids[0]));
+    assert_eq!(
+        order_for(&mut queue, ids[0], NOW),
+        Some(Order::Upload(ids[0]))
+    );
+}
+
+#[test]
+fn trying_again_starts_the_redo_count_over() {
+    let (mut queue, ids) = pngs(1);
+    let id = ids[0];
+    for epoch in 2..=(MAX_SESSION_REDOS + 2) {
+        queue.start_due(NOW);
+        uploaded(&mut queue, id, 1);
+        queue.apply(QueueEvent::SessionReplaced {
+            epoch: SessionEpoch(u64::from(epoch)),
+        });
+    }
+    assert!(
+        matches!(state(&queue, id), EntryState::Failed(_)),
+        "bounded"
+    );
+    queue.apply(QueueEvent::Retry(id));
+    assert_eq!(queue.entry(id).map(|entry| entry.redos), Some(0));
+    assert_eq!(order_for(&mut queue, id, NOW), Some(Order::Upload(id)));
+}
+
+#[test]
+fn upload_progress_never_shows_more_than_the_file() {
+    let (mut queue, ids) = pngs(1);
+    queue.start_due(NOW);
+    queue.apply(QueueEvent::UploadProgress {
+        id: ids[0],
+        sent: 1_200,
+        total: 1_000,
+    });
+    assert_eq!(
+        state(&queue, ids[0]),
+        EntryState::Uploading {
+            sent: 1_000,
+            total: 1_000
+        }
+    );
 }
