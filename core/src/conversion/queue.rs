@@ -55,9 +55,13 @@ pub enum EntryState {
         job: JobId,
         epoch: SessionEpoch,
     },
+    /// Asked for (`accepted` once the server took the request), then waiting for a worker
+    /// (`queued`) or converting (`progress` when the server reports it).
     Converting {
         job: JobId,
         epoch: SessionEpoch,
+        accepted: bool,
+        queued: bool,
         progress: Option<u8>,
     },
     Done {
@@ -141,8 +145,14 @@ pub enum QueueEvent {
         job: JobId,
         epoch: SessionEpoch,
     },
+    /// The server took `/convert` (or, for a resumed job, its status shows it running).
+    ConversionAccepted {
+        id: EntryId,
+    },
+    /// A status while converting: still waiting for a worker (`queued`), or how far.
     ConversionProgress {
         id: EntryId,
+        queued: bool,
         progress: Option<u8>,
     },
     Completed {
@@ -349,6 +359,8 @@ impl Queue {
                     entry.state = EntryState::Converting {
                         job: job.clone(),
                         epoch,
+                        accepted: false,
+                        queued: true,
                         progress: None,
                     };
                     let resume = std::mem::take(&mut entry.resume);
@@ -390,15 +402,27 @@ impl Queue {
                     }
                 }
             }
-            QueueEvent::ConversionProgress { id, progress } => {
-                self.update(id, |state| match state {
-                    EntryState::Converting { job, epoch, .. } => Some(EntryState::Converting {
-                        job: job.clone(),
-                        epoch: *epoch,
-                        progress,
-                    }),
-                    _ => None,
-                });
+            QueueEvent::ConversionAccepted { id } => {
+                if let Some(EntryState::Converting { accepted, .. }) =
+                    self.entry_mut(id).map(|entry| &mut entry.state)
+                {
+                    *accepted = true;
+                }
+            }
+            QueueEvent::ConversionProgress {
+                id,
+                queued: now_queued,
+                progress: now,
+            } => {
+                if let Some(EntryState::Converting {
+                    accepted,
+                    queued,
+                    progress,
+                    ..
+                }) = self.entry_mut(id).map(|entry| &mut entry.state)
+                {
+                    (*accepted, *queued, *progress) = (true, now_queued, now);
+                }
             }
             QueueEvent::Completed { id, output_size } => {
                 self.update(id, |state| match state {

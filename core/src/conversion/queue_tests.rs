@@ -399,17 +399,25 @@ fn progress_is_kept_per_file() {
     );
     uploaded(&mut queue, ids[0], 1);
     queue.start_due(NOW);
+    // Starting, then waiting for a worker, then converting: what the one-file view says.
+    let stage = |queue: &Queue| match state(queue, ids[0]) {
+        EntryState::Converting {
+            accepted,
+            queued,
+            progress,
+            ..
+        } => (accepted, queued, progress),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(stage(&queue), (false, true, None));
+    queue.apply(QueueEvent::ConversionAccepted { id: ids[0] });
+    assert_eq!(stage(&queue), (true, true, None));
     queue.apply(QueueEvent::ConversionProgress {
         id: ids[0],
+        queued: false,
         progress: Some(40),
     });
-    assert!(matches!(
-        state(&queue, ids[0]),
-        EntryState::Converting {
-            progress: Some(40),
-            ..
-        }
-    ));
+    assert_eq!(stage(&queue), (true, false, Some(40)));
     queue.apply(QueueEvent::Completed {
         id: ids[0],
         output_size: Some(77),
