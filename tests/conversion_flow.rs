@@ -1,7 +1,8 @@
 //! The whole flow against a scripted server: upload → convert → poll → completed, a session
 //! replaced mid-way (the flow redoes upload and convert from the file it still holds), a
 //! download the person walked away from, a cancel while converting that Convert picks up again,
-//! an upload sent again after a CSRF recovery, and a browser that cannot start an upload.
+//! an upload sent again after a CSRF recovery, a browser that cannot start an upload, and a
+//! failure's error toast taken away when the person tries again.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -379,6 +380,39 @@ async fn an_upload_sent_again_shows_its_own_progress() {
         seen.last().map(String::as_str),
         Some("10"),
         "the second attempt's progress, not the first's frozen at 90: {seen:?}"
+    );
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn acting_on_a_failure_dismisses_its_error_toast() {
+    // The conversion fails (also when "Try again" first asks its status), then completes.
+    let server = flow_server(Duration::ZERO, |before| match before {
+        0 | 1 => ok(200, json!({"status": "failed", "error": "Corrupt file"})),
+        _ => completed(),
+    });
+    let (root, app) = mount_app(&server).await;
+    drop_file(&root, &file("photo.png", "png bytes"));
+    wait_for_state(&root, "chosen").await;
+    click(&root, "[data-testid=convert]");
+    wait_for_state(&root, "failed").await;
+    let alerts =
+        |root: &web_sys::Element| all(root, "[data-testid=toasts-alerts] [data-testid=toast]");
+    assert_eq!(alerts(&root).len(), 1, "the failure is said once");
+    assert!(text_of(&root, "[data-testid=toasts-alerts]").contains("Corrupt file"));
+
+    click(&root, "[data-testid=retry]");
+    settle().await;
+    assert!(
+        alerts(&root).is_empty(),
+        "Try again takes its stale error away"
+    );
+    wait_for_state(&root, "completed").await;
+    assert_eq!(
+        server.count("/upload"),
+        1,
+        "the job the server holds is converted again"
     );
     app.destroy();
     root.remove();
