@@ -344,20 +344,7 @@ async fn one_active_conversion_per_session() {
 async fn a_decompression_bomb_fails_cleanly() {
     let ts = start_default().await;
     let s = session(&ts).await;
-    let job = new_job_id();
-    assert_eq!(
-        upload(&s, &ts, &job, "bomb.png", png_bomb()).await.status(),
-        201
-    );
-    let r = post_json(
-        &s,
-        &ts,
-        "/api/convert",
-        json!({ "job_id": job, "target_format": "jpg" }),
-    )
-    .await;
-    assert_eq!(r.status(), 202);
-    let done = wait_for_job(&s, &ts, &job).await;
+    let (done, job) = convert_file(&s, &ts, "bomb.png", png_bomb(), "jpg").await;
     assert_eq!(done["status"], "failed");
     assert!(!done["error"].as_str().unwrap().is_empty());
     // Not completed: no download token.
@@ -417,22 +404,7 @@ async fn a_conversion_past_its_time_limit_fails_cleanly() {
     })
     .await;
     let s = session(&ts).await;
-    let job = new_job_id();
-    assert_eq!(
-        upload(&s, &ts, &job, "big.png", png(2000, 2000))
-            .await
-            .status(),
-        201
-    );
-    let r = post_json(
-        &s,
-        &ts,
-        "/api/convert",
-        json!({ "job_id": job, "target_format": "pdf" }),
-    )
-    .await;
-    assert_eq!(r.status(), 202);
-    let done = wait_for_job(&s, &ts, &job).await;
+    let (done, _) = convert_file(&s, &ts, "big.png", png(2000, 2000), "pdf").await;
     assert_eq!(done["status"], "failed");
     assert!(done["error"].as_str().unwrap().contains("limit"), "{done}");
     ts.stop().await;
@@ -447,22 +419,7 @@ async fn text_pdfs_keep_their_characters_or_fail_naming_the_one_they_cannot_draw
     // Without a CJK font the job fails and says which character is the problem.
     let ts = start_default().await;
     let s = session(&ts).await;
-    let job = new_job_id();
-    assert_eq!(
-        upload(&s, &ts, &job, "notes.txt", text.clone())
-            .await
-            .status(),
-        201
-    );
-    let r = post_json(
-        &s,
-        &ts,
-        "/api/convert",
-        json!({ "job_id": job, "target_format": "pdf" }),
-    )
-    .await;
-    assert_eq!(r.status(), 202);
-    let done = wait_for_job(&s, &ts, &job).await;
+    let (done, _) = convert_file(&s, &ts, "notes.txt", text.clone(), "pdf").await;
     assert_eq!(done["status"], "failed", "{done}");
     assert!(done["error"].as_str().unwrap().contains("U+4F60"), "{done}");
     ts.stop().await;
@@ -480,17 +437,7 @@ async fn text_pdfs_keep_their_characters_or_fail_naming_the_one_they_cannot_draw
     })
     .await;
     let s = session(&ts).await;
-    let job = new_job_id();
-    assert_eq!(upload(&s, &ts, &job, "notes.txt", text).await.status(), 201);
-    let r = post_json(
-        &s,
-        &ts,
-        "/api/convert",
-        json!({ "job_id": job, "target_format": "pdf" }),
-    )
-    .await;
-    assert_eq!(r.status(), 202);
-    let done = wait_for_job(&s, &ts, &job).await;
+    let (done, _) = convert_file(&s, &ts, "notes.txt", text, "pdf").await;
     assert_eq!(done["status"], "completed", "{done}");
     ts.stop().await;
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response};
-use serde_json::Value;
+use serde_json::{json, Value};
 use trustyconvert_server::{start, Config, RunningServer};
 
 pub struct TestServer {
@@ -237,6 +237,28 @@ pub async fn wait_for_job(s: &Session, ts: &TestServer, job: &str) -> Value {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("job {job} did not finish in 30 s");
+}
+
+/// Uploads `bytes` as `name` under a new job, asks for `target` and waits: the job's last
+/// status body (completed or failed) and its id.
+pub async fn convert_file(
+    s: &Session,
+    ts: &TestServer,
+    name: &str,
+    bytes: Vec<u8>,
+    target: &str,
+) -> (Value, String) {
+    let job = new_job_id();
+    assert_eq!(upload(s, ts, &job, name, bytes).await.status(), 201);
+    let r = post_json(
+        s,
+        ts,
+        "/api/convert",
+        json!({ "job_id": job, "target_format": target }),
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    (wait_for_job(s, ts, &job).await, job)
 }
 
 /// Checks an error envelope's status and type; returns the body.
