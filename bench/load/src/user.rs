@@ -162,11 +162,7 @@ impl User {
         request: reqwest::RequestBuilder,
         expected: StatusCode,
     ) -> Result<Response, Failure> {
-        let started = Instant::now();
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_failure(endpoint, &e))?;
+        let (started, response) = send(endpoint, request).await?;
         let status = response.status();
         if status != expected {
             let body = response.json::<Value>().await.unwrap_or(Value::Null);
@@ -184,11 +180,7 @@ impl User {
         request: reqwest::RequestBuilder,
         expected: StatusCode,
     ) -> Result<Value, Failure> {
-        let started = Instant::now();
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport_failure(endpoint, &e))?;
+        let (started, response) = send(endpoint, request).await?;
         let status = response.status();
         let body = response
             .json::<Value>()
@@ -307,4 +299,17 @@ impl User {
             .await
             .map(drop)
     }
+}
+
+/// Sends `request`; the instant it left, for the latency, and the answer's head.
+async fn send(
+    endpoint: Endpoint,
+    request: reqwest::RequestBuilder,
+) -> Result<(Instant, Response), Failure> {
+    let started = Instant::now();
+    let response = request
+        .send()
+        .await
+        .map_err(|e| transport_failure(endpoint, &e))?;
+    Ok((started, response))
 }
