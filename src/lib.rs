@@ -11,6 +11,7 @@ pub mod config;
 pub mod conversion;
 pub mod first_view;
 pub mod language;
+pub mod queue;
 pub mod session;
 pub mod toast;
 pub mod transport;

@@ -56,7 +56,8 @@
     // The app's drop zone has taken this one.
     if (event.defaultPrevented || !carriesFiles(event)) return;
     event.preventDefault();
-    dropped = Array.prototype.slice.call(event.dataTransfer.files);
+    // Several drops before the app takes them: all their files wait, in order.
+    dropped = dropped.concat(Array.prototype.slice.call(event.dataTransfer.files));
     document.dispatchEvent(new Event("trustyconvert:dropped"));
   });
 })();

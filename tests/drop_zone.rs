@@ -22,7 +22,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// The drop zone is a plain function in the app; a component lets a test mount it alone.
 #[component]
 fn DropZone(props: &DropZoneProps) -> Html {
-    let state = use_drop_zone(props.on_file.clone());
+    let state = use_drop_zone(props.on_files.clone());
     drop_zone(&state, props)
 }
 
@@ -33,8 +33,13 @@ fn mount_zone(received: Rc<RefCell<Vec<String>>>) -> (web_sys::Element, yew::App
         hint: "PNG, JPEG. Up to 100 MB.".into(),
         rejection: None,
         compact: false,
+        lead: None,
         disabled: false,
-        on_file: Callback::from(move |file: web_sys::File| received.borrow_mut().push(file.name())),
+        on_files: Callback::from(move |files: Vec<web_sys::File>| {
+            received
+                .borrow_mut()
+                .extend(files.iter().map(web_sys::File::name))
+        }),
         language: english(),
     };
     let handle = yew::Renderer::<DropZone>::with_root_and_props(root.clone(), props).render();
@@ -67,6 +72,16 @@ async fn a_dropped_file_is_handed_over() {
     settle().await;
     assert_eq!(*received.borrow(), vec!["photo.png".to_owned()]);
     assert!(!zone.class_list().contains("dropzone-active"));
+
+    // Several at once: all of them, in order.
+    let several = transfer_of_all(&[file("a.png", "a"), file("b.jpg", "b"), file("c.png", "c")]);
+    zone.dispatch_event(&drag_event("drop", &several))
+        .expect("drop");
+    settle().await;
+    assert_eq!(
+        *received.borrow(),
+        ["photo.png", "a.png", "b.jpg", "c.png"].map(str::to_owned)
+    );
     handle.destroy();
     root.remove();
 }
@@ -81,6 +96,7 @@ async fn the_label_and_the_zone_open_the_picker_once_and_the_input_takes_the_key
     assert_eq!(zone.get_attribute("tabindex"), None);
     let input = find(&root, "input[type=file][data-testid=file-input]");
     assert_eq!(input.get_attribute("accept").as_deref(), Some(".png,.jpg"));
+    assert!(input.has_attribute("multiple"), "several files at once");
     assert_eq!(
         input.get_attribute("tabindex"),
         None,

@@ -53,6 +53,8 @@ async fn offers_only_valid_targets_once_with_the_default_selected() {
         disabled: false,
         on_change: Callback::from(move |value: String| sink.borrow_mut().push(value)),
         language: english(),
+        id: None,
+        label: None,
     };
     let handle = yew::Renderer::<TargetPicker>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -125,6 +127,8 @@ async fn a_source_without_targets_says_so() {
         disabled: false,
         on_change: Callback::noop(),
         language: english(),
+        id: None,
+        label: None,
     };
     let handle = yew::Renderer::<TargetPicker>::with_root_and_props(root.clone(), props).render();
     settle().await;

@@ -3,23 +3,31 @@
 
 use wasm_bindgen::JsCast;
 
-/// The first file of a `<input type=file>` change event's target.
-pub fn from_input_event(event: &web_sys::Event) -> Option<web_sys::File> {
+/// The files of a `<input type=file>` change event's target.
+pub fn from_input_event(event: &web_sys::Event) -> Vec<web_sys::File> {
     let input = event
-        .target()?
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()?;
-    chosen_on(&input)
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok());
+    input.map_or_else(Vec::new, |input| chosen_on(&input))
+}
+
+/// The files of a drop, in order.
+pub fn from_drag_event(event: &web_sys::DragEvent) -> Vec<web_sys::File> {
+    event
+        .data_transfer()
+        .and_then(|transfer| transfer.files())
+        .map_or_else(Vec::new, |files| list(&files))
+}
+
+fn list(files: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..files.length())
+        .filter_map(|index| files.get(index))
+        .collect()
 }
 
 /// Clears a file input, so choosing the same file again still fires `change`.
 pub fn clear_input(input: &web_sys::HtmlInputElement) {
     input.set_value("");
-}
-
-/// The first file of a drop.
-pub fn from_drag_event(event: &web_sys::DragEvent) -> Option<web_sys::File> {
-    event.data_transfer()?.files()?.get(0)
 }
 
 /// Whether a drag carries files (and not, say, selected text).
@@ -78,7 +86,7 @@ const DROPPED_ON_PAGE_EVENT: &str = "trustyconvert:dropped";
 /// The boot script's function that hands over (and forgets) the files it holds.
 const TAKE_DROPPED_ON_PAGE: &str = "trustyconvertTakeDropped";
 
-/// The files dropped on the page outside the drop zone since the last call (before the app
+/// The files dropped on the page outside the drop zone since the last call, in order (before the app
 /// started, too); empty without the boot script.
 pub fn take_dropped_on_page() -> Vec<web_sys::File> {
     let Some(window) = web_sys::window() else {
@@ -110,10 +118,10 @@ pub fn on_dropped_on_page(on_drop: impl Fn() + 'static) -> Option<gloo::events::
     ))
 }
 
-/// The file already on `input`: one chosen before the app started stays on the very same
+/// The files already on `input`: those chosen before the app started stay on the very same
 /// input, which the app takes over.
-pub fn chosen_on(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
-    input.files()?.get(0)
+pub fn chosen_on(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
+    input.files().map_or_else(Vec::new, |files| list(&files))
 }
 
 /// Whether a click landed on the picker's own controls (the label or the input), which open

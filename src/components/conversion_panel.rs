@@ -14,12 +14,15 @@ use super::drop_zone::{self, use_drop_zone, DropZoneProps};
 use super::failure_notice::{failure_notice, use_countdown, FailureNoticeProps};
 use super::file_summary::{file_summary, FileSummaryProps};
 use super::job_progress::{job_progress, status_text, JobProgressProps};
+use super::queue_panel::{announcement_text, queue_view, QueueViewProps};
 use super::target_picker::{target_picker, TargetPickerProps};
 use crate::browser;
 use crate::conversion::{
-    use_conversion_flow, use_formats, use_online, ConversionFlow, ConversionStore, FormatsState,
+    use_conversion_flow, use_formats, use_online, use_queue_driver, ConversionFlow,
+    ConversionStore, FormatsState,
 };
 use crate::language::Language;
+use crate::queue::{QueueDriver, QueueStore};
 use crate::session::{use_session, SessionPhase};
 
 /// "PNG, JPEG, … up to 100 MB", or what is happening to the list.
@@ -53,22 +56,34 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
     let session = use_session();
     let headings = use_step_headings(state_name(&store.job));
     let retry_wait = use_countdown(store.retry_not_before);
+    let driver = use_queue_driver();
+    let queue = use_store_value::<QueueStore>();
+    let queued = !queue.queue.entries.is_empty();
+    let paused_seconds = use_countdown(queue.queue.next_wake(browser::clock::now_ms()));
 
     {
-        // Closing the session deleted the job on the server; keep only the file.
-        let flow = flow.clone();
+        // Closing the session deleted the jobs on the server; keep only the files.
+        let (flow, driver) = (flow.clone(), driver.clone());
         let closed = session.state.phase == SessionPhase::Closed;
         use_effect_with(closed, move |closed| {
             if *closed {
                 flow.session_closed();
+                driver.session_closed();
             }
+        });
+    }
+    {
+        // A new session: the queue's jobs of the old one are gone; their files go again.
+        let driver = driver.clone();
+        use_effect_with(session.state.epoch, move |epoch| {
+            driver.session_changed(*epoch)
         });
     }
 
     let catalog = formats.catalog();
-    let on_file = use_file_once_formats_load(&flow, &formats.state);
-    use_files_dropped_on_page(store.job.takes_a_new_file(), on_file.clone());
-    let zone = use_drop_zone(on_file.clone());
+    let on_files = use_files_once_formats_load(&flow, &driver, &formats.state);
+    use_files_dropped_on_page(queued || store.job.takes_a_new_file(), on_files.clone());
+    let zone = use_drop_zone(on_files.clone());
     let on_target = {
         let flow = flow.clone();
         Callback::from(move |target: String| flow.choose_target(target))
@@ -123,14 +138,35 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
                     .as_ref()
                     .map(|rejection| AttrValue::from(rejection.user_message(t))),
                 compact,
+                lead: None,
                 disabled: false,
-                on_file: on_file.clone(),
+                on_files: on_files.clone(),
                 language,
             },
         )
     };
 
     let body = match &store.job {
+        _ if queued => queue_view(&QueueViewProps {
+            store: queue.clone(),
+            driver: driver.clone(),
+            catalog: catalog.clone(),
+            paused_seconds,
+            drop_zone: drop_zone::drop_zone(
+                &zone,
+                &DropZoneProps {
+                    accept: catalog.accept_attribute().into(),
+                    hint: hint(&formats.state, &catalog, t).into(),
+                    rejection: None,
+                    compact: true,
+                    lead: Some(AttrValue::Static(t.queue.drop_more)),
+                    disabled: false,
+                    on_files: on_files.clone(),
+                    language,
+                },
+            ),
+            language,
+        }),
         JobState::Idle => drop_zone(false),
         JobState::FileChosen { file, target } => {
             let targets = catalog.targets_for(&file.extension);
@@ -156,6 +192,8 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
                         disabled: false,
                         on_change: on_target,
                         language,
+                        id: None,
+                        label: None,
                     }) }
                     <div class="actions">
                         <button type="button" class="button button-primary" onclick={start}
@@ -216,11 +254,15 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
 
     html! {
         <section class="panel conversion-panel" aria-labelledby="convert-title" data-testid="conversion-panel"
-            data-state={state_name(&store.job)}>
+            data-state={if queued { "queue" } else { state_name(&store.job) }}>
             <h1 id="convert-title" class="panel-title" tabindex="-1" ref={headings.idle.clone()}>{ t.convert.heading }</h1>
             // Always in the page, so what a running job is doing is announced as it changes.
             <p class="visually-hidden" role="status" data-testid="job-status">
-                { status_text(&store.job, t).unwrap_or_default() }
+                if queued {
+                    { queue.announcement.as_ref().map(|said| announcement_text(said, t)).unwrap_or_default() }
+                } else {
+                    { status_text(&store.job, t).unwrap_or_default() }
+                }
             </p>
             { formats_notice }
             { body }
@@ -285,47 +327,63 @@ fn use_step_headings(state: &'static str) -> StepHeadings {
     (*headings).clone()
 }
 
-/// Hands a chosen file to the flow, which validates it against the format list; a file that
-/// arrives before the list (one chosen or dropped before the app started) waits for it.
+/// Hands chosen files on once the format list is there (files chosen or dropped before the app
+/// started wait for it): one file to the one-file flow, as it always was; several to the queue,
+/// with the file already chosen first, so nothing is lost; any to the queue once it holds files.
 #[hook]
-fn use_file_once_formats_load(
+fn use_files_once_formats_load(
     flow: &ConversionFlow,
+    driver: &QueueDriver,
     formats: &FormatsState,
-) -> Callback<web_sys::File> {
-    let waiting = use_state(|| None::<web_sys::File>);
+) -> Callback<Vec<web_sys::File>> {
+    let waiting = use_state(Vec::<web_sys::File>::new);
     let catalog = match formats {
         FormatsState::Loaded(catalog) => Some(Rc::clone(catalog)),
         _ => None,
     };
+    let hand_on = {
+        let (flow, driver) = (flow.clone(), driver.clone());
+        move |mut files: Vec<web_sys::File>, catalog: &FormatCatalog| {
+            if driver.has_files() || files.len() > 1 {
+                let held = flow.hand_over_chosen_file();
+                driver.add(held.into_iter().chain(files).collect(), catalog);
+            } else if let Some(file) = files.pop() {
+                flow.choose_file(file, catalog);
+            }
+        }
+    };
     {
-        let (flow, waiting) = (flow.clone(), waiting.clone());
+        let (hand_on, waiting) = (hand_on.clone(), waiting.clone());
         use_effect_with(
             (catalog.clone(), (*waiting).clone()),
-            move |(catalog, file)| {
-                if let (Some(catalog), Some(file)) = (catalog, file) {
-                    flow.choose_file(file.clone(), catalog);
-                    waiting.set(None);
+            move |(catalog, files)| {
+                if let (Some(catalog), false) = (catalog, files.is_empty()) {
+                    hand_on(files.clone(), catalog);
+                    waiting.set(Vec::new());
                 }
             },
         );
     }
-    let flow = flow.clone();
-    Callback::from(move |file: web_sys::File| match &catalog {
-        Some(catalog) => flow.choose_file(file, catalog),
-        None => waiting.set(Some(file)),
+    Callback::from(move |files: Vec<web_sys::File>| match &catalog {
+        Some(catalog) => hand_on(files, catalog),
+        None => {
+            let mut all = (*waiting).clone();
+            all.extend(files);
+            waiting.set(all);
+        }
     })
 }
 
 /// Files dropped on the page outside the drop zone (held by the boot script, also before the
-/// app started) are taken while a file can be chosen, and dropped while a job runs.
+/// app started) are taken while files can be added, and dropped while the one file converts.
 #[hook]
-fn use_files_dropped_on_page(accepting: bool, on_file: Callback<web_sys::File>) {
+fn use_files_dropped_on_page(accepting: bool, on_files: Callback<Vec<web_sys::File>>) {
     use_effect_with(accepting, move |accepting| {
         let accepting = *accepting;
         let take = move || {
-            let latest = browser::file::take_dropped_on_page().pop();
-            if let (true, Some(file)) = (accepting, latest) {
-                on_file.emit(file);
+            let dropped = browser::file::take_dropped_on_page();
+            if accepting && !dropped.is_empty() {
+                on_files.emit(dropped);
             }
         };
         take();

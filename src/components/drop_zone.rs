@@ -1,4 +1,4 @@
-//! The drop zone: takes one file by drag and drop, or through a real file input whose "Choose
+//! The drop zone: takes files by drag and drop, or through a real file input whose "Choose
 //! file" label is the button. The input is visually hidden but focusable, so the keyboard
 //! reaches it and the prerendered page can pick a file before the app has started; a click
 //! anywhere else on the zone opens the picker too.
@@ -21,9 +21,12 @@ pub struct DropZoneProps {
     /// A file is already chosen: a smaller zone that offers another.
     #[prop_or_default]
     pub compact: bool,
+    /// What the zone says instead of its own lead (the queue's "Drop more files here").
+    #[prop_or_default]
+    pub lead: Option<AttrValue>,
     #[prop_or_default]
     pub disabled: bool,
-    pub on_file: Callback<web_sys::File>,
+    pub on_files: Callback<Vec<web_sys::File>>,
     pub language: Language,
 }
 
@@ -39,15 +42,16 @@ pub struct DropZoneState {
 /// The drop zone's state. A file chosen in the prerendered page, before the app started, is
 /// still on the input when the app mounts: it goes to `on_file` then.
 #[hook]
-pub fn use_drop_zone(on_file: Callback<web_sys::File>) -> DropZoneState {
+pub fn use_drop_zone(on_files: Callback<Vec<web_sys::File>>) -> DropZoneState {
     let input = use_node_ref();
     let dragging = use_state(|| false);
     {
         let input = input.clone();
         use_effect_with((), move |_| {
             if let Some(input) = input.cast::<HtmlInputElement>() {
-                if let Some(chosen) = file::chosen_on(&input) {
-                    on_file.emit(chosen);
+                let chosen = file::chosen_on(&input);
+                if !chosen.is_empty() {
+                    on_files.emit(chosen);
                     file::clear_input(&input);
                 }
             }
@@ -74,10 +78,11 @@ pub fn drop_zone(state: &DropZoneState, props: &DropZoneProps) -> Html {
         })
     };
     let onchange = {
-        let on_file = props.on_file.clone();
+        let on_files = props.on_files.clone();
         Callback::from(move |event: Event| {
-            if let Some(chosen) = file::from_input_event(&event) {
-                on_file.emit(chosen);
+            let chosen = file::from_input_event(&event);
+            if !chosen.is_empty() {
+                on_files.emit(chosen);
             }
             if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
                 file::clear_input(&input);
@@ -101,7 +106,7 @@ pub fn drop_zone(state: &DropZoneState, props: &DropZoneProps) -> Html {
     };
     let ondrop = {
         let dragging = dragging.clone();
-        let on_file = props.on_file.clone();
+        let on_files = props.on_files.clone();
         let disabled = props.disabled;
         Callback::from(move |event: DragEvent| {
             event.prevent_default();
@@ -109,17 +114,18 @@ pub fn drop_zone(state: &DropZoneState, props: &DropZoneProps) -> Html {
             if disabled {
                 return;
             }
-            if let Some(dropped) = file::from_drag_event(&event) {
-                on_file.emit(dropped);
+            let dropped = file::from_drag_event(&event);
+            if !dropped.is_empty() {
+                on_files.emit(dropped);
             }
         })
     };
 
     let t = props.language.0;
-    let lead = if props.compact {
-        t.drop.lead_another
-    } else {
-        t.drop.lead
+    let lead = match &props.lead {
+        Some(lead) => lead.clone(),
+        None if props.compact => AttrValue::Static(t.drop.lead_another),
+        None => AttrValue::Static(t.drop.lead),
     };
     let class = classes!(
         "dropzone",
@@ -140,7 +146,7 @@ pub fn drop_zone(state: &DropZoneState, props: &DropZoneProps) -> Html {
                 <p class="dropzone-hint" id="dropzone-hint">{ props.hint.clone() }</p>
                 // The input right before its label: the label shows the input's keyboard focus.
                 <input ref={input.clone()} type="file" id="file-input" class="visually-hidden dropzone-input"
-                    data-testid="file-input" accept={props.accept.clone()} aria-describedby="dropzone-hint"
+                    data-testid="file-input" accept={props.accept.clone()} aria-describedby="dropzone-hint" multiple=true
                     disabled={props.disabled} {onchange} />
                 <label for="file-input" class="button button-secondary dropzone-button"
                     data-testid="choose-file">{ t.drop.choose }</label>

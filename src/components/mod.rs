@@ -13,6 +13,7 @@ pub mod job_progress;
 pub mod language_menu;
 pub mod offline_banner;
 pub mod progress_bar;
+pub mod queue_panel;
 pub mod session_bar;
 pub mod target_picker;
 pub mod toasts;

@@ -17,6 +17,12 @@ pub struct TargetPickerProps {
     pub disabled: bool,
     pub on_change: Callback<String>,
     pub language: Language,
+    /// The select's id, unique in the page (default `target-format`).
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+    /// Its label (default "Convert to").
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
 }
 
 /// Targets in their given order, split into consecutive groups.
@@ -49,6 +55,14 @@ pub fn target_picker(props: &TargetPickerProps) -> Html {
         };
     }
     let selected = props.selected.as_deref();
+    let id = props
+        .id
+        .clone()
+        .unwrap_or(AttrValue::Static("target-format"));
+    let label = props
+        .label
+        .clone()
+        .unwrap_or(AttrValue::Static(t.convert.target_label));
     let option = |target: &TargetOption| {
         let is_selected = selected.map_or(target.is_default, |s| s == target.send_as);
         html! {
@@ -63,8 +77,8 @@ pub fn target_picker(props: &TargetPickerProps) -> Html {
     };
     html! {
         <div class="field">
-            <label class="field-label" for="target-format">{ t.convert.target_label }</label>
-            <select id="target-format" class="select" data-testid="target-select"
+            <label class="field-label" for={id.clone()}>{ label }</label>
+            <select id={id} class="select" data-testid="target-select"
                 disabled={props.disabled} {onchange}>
                 { for grouped(&props.targets).into_iter().map(|(group, members)| html! {
                     <optgroup label={group.label(t)}>

@@ -106,6 +106,19 @@ impl ConversionFlow {
         }
     }
 
+    /// Several files came while one was chosen and not started: the queue takes them all, and
+    /// this one first. Back to the start; the session stays.
+    pub fn hand_over_chosen_file(&self) -> Option<web_sys::File> {
+        let store = self.jobs.get();
+        let chosen = matches!(store.job, JobState::FileChosen { .. })
+            .then(|| store.file.clone())
+            .flatten();
+        if store.job.takes_a_new_file() {
+            self.reset();
+        }
+        chosen
+    }
+
     /// Another target: a job uploaded for the previous one cannot be resumed for this one.
     pub fn choose_target(&self, send_as: String) {
         self.jobs.reduce_mut(|store| {

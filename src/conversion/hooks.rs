@@ -12,6 +12,7 @@ use super::formats::{load_formats, FormatsState, FormatsStore};
 use super::store::ConversionStore;
 use crate::api::{use_api, ApiClient};
 use crate::browser::{self, xhr::XhrTransport};
+use crate::queue::{QueueDriver, QueueStore};
 use crate::session::use_session;
 use crate::toast::{ToastService, ToastStore};
 use crate::transport::SharedTransport;
@@ -23,13 +24,32 @@ pub fn use_conversion_flow() -> ConversionFlow {
     let client = ApiClient::new(session.manager.clone());
     let jobs = use_dispatch::<ConversionStore>();
     let toasts = use_dispatch::<ToastStore>();
+    let upload = use_upload_transport();
+    ConversionFlow::new(client, jobs, ToastService::new(toasts), upload)
+}
+
+/// The queue's driver, on the same request path, stores and upload transport as the flow.
+#[hook]
+pub fn use_queue_driver() -> QueueDriver {
+    let session = use_session();
+    let client = ApiClient::new(session.manager.clone());
+    let queue = use_dispatch::<QueueStore>();
+    let toasts = use_dispatch::<ToastStore>();
+    let upload = use_upload_transport();
+    QueueDriver::new(client, queue, ToastService::new(toasts), upload)
+}
+
+/// Uploads go through XHR (for their progress) unless the session's transport is overridden.
+#[hook]
+fn use_upload_transport() -> SharedTransport {
+    let session = use_session();
     let upload = use_memo(session.transport_override, |transport| {
         SharedTransport(match transport {
             Some(transport) => Rc::clone(&transport.0),
             None => Rc::new(XhrTransport),
         })
     });
-    ConversionFlow::new(client, jobs, ToastService::new(toasts), (*upload).clone())
+    (*upload).clone()
 }
 
 /// What the formats store holds, plus a callback that (re)loads it. Loads on first use.

@@ -9,5 +9,5 @@ pub mod store;
 
 pub use flow::ConversionFlow;
 pub use formats::{FormatsState, FormatsStore};
-pub use hooks::{use_conversion_flow, use_formats, use_online};
+pub use hooks::{use_conversion_flow, use_formats, use_online, use_queue_driver};
 pub use store::ConversionStore;

@@ -13,8 +13,15 @@ pub fn file(name: &str, content: &str) -> web_sys::File {
 
 /// A `DataTransfer` carrying `file`, as a drag from the desktop has.
 pub fn transfer_of(file: &web_sys::File) -> web_sys::DataTransfer {
+    transfer_of_all(std::slice::from_ref(file))
+}
+
+/// A `DataTransfer` holding `files`, in order, as several files dropped at once.
+pub fn transfer_of_all(files: &[web_sys::File]) -> web_sys::DataTransfer {
     let transfer = web_sys::DataTransfer::new().expect("a DataTransfer");
-    transfer.items().add_with_file(file).expect("added");
+    for file in files {
+        transfer.items().add_with_file(file).expect("added");
+    }
     transfer
 }
 

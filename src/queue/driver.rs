@@ -1,0 +1,404 @@
+//! `QueueDriver`: carries out what the core's scheduler orders (uploads, conversions) through
+//! the one request path the single-file flow uses, so a session expiry, a token rotation or a
+//! server restart is recovered once for every file; reports back with `QueueEvent`s, and wakes
+//! the queue when a step paused by the server may go again.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use trustyconvert_core::conversion::queue::{EntryId, EntryState, Order, QueueEvent, Step};
+use trustyconvert_core::conversion::recovery::{conversion_accepted, convert_outcome_unknown};
+use trustyconvert_core::{
+    validate_file, ApiError, ApiErrorKind, FormatCatalog, JobFailure, JobId, MissingFeature,
+    RemoteStatus,
+};
+use wasm_bindgen_futures::spawn_local;
+use yewdux::Dispatch;
+
+use super::store::{Announcement, QueueStore};
+use crate::api::{endpoints, ApiClient, ApiRequest};
+use crate::browser::{self, abort::AbortHandle, clock};
+use crate::conversion::polling::{poll_until_done, PollEnd};
+use crate::toast::ToastService;
+use crate::transport::{Body, SharedTransport};
+
+/// Cheap to clone; all state is in the store.
+#[derive(Clone, PartialEq)]
+pub struct QueueDriver {
+    pub(super) client: ApiClient,
+    pub(super) store: Dispatch<QueueStore>,
+    pub(super) toasts: ToastService,
+    upload_transport: SharedTransport,
+}
+
+impl QueueDriver {
+    pub fn new(
+        client: ApiClient,
+        store: Dispatch<QueueStore>,
+        toasts: ToastService,
+        upload_transport: SharedTransport,
+    ) -> Self {
+        Self {
+            client,
+            store,
+            toasts,
+            upload_transport,
+        }
+    }
+
+    /// Takes files, each validated on its own before any request: a refused one shows why and
+    /// the others go on. Each type gets its default target unless one was chosen already.
+    pub fn add(&self, files: Vec<web_sys::File>, catalog: &FormatCatalog) {
+        let validated = files
+            .iter()
+            .map(|file| {
+                let name = browser::file::name_of(file);
+                validate_file(&name, browser::file::size_of(file), catalog)
+                    .map_err(|rejection| (name, rejection))
+            })
+            .collect();
+        self.store.reduce_mut(|store| {
+            let added = store.queue.add(validated);
+            store.over_limit = added.over_limit;
+            // Only the last files are ever over the limit: the added ones are the first.
+            for (id, file) in added.entries.iter().zip(files) {
+                store.hold_file(*id, file);
+                let Some(extension) = store.queue.entry(*id).map(|entry| entry.extension.clone())
+                else {
+                    continue;
+                };
+                if store.queue.shared_target(&extension).is_none() {
+                    if let Some(target) = catalog.default_target(&extension) {
+                        store.queue.set_shared_target(&extension, &target.send_as);
+                    }
+                }
+            }
+        });
+        self.pump();
+    }
+
+    /// Whether the queue holds files (then every new file joins it).
+    pub fn has_files(&self) -> bool {
+        !self.store.get().queue.entries.is_empty()
+    }
+
+    /// "Convert N files": the queue runs, and so do files added later; cancelled ones go again.
+    pub fn start(&self) {
+        self.store.reduce_mut(|store| {
+            store.running = true;
+            let cancelled: Vec<EntryId> = store
+                .queue
+                .entries
+                .iter()
+                .filter(|entry| entry.state == EntryState::Cancelled)
+                .map(|entry| entry.id)
+                .collect();
+            for id in cancelled {
+                store.queue.apply(QueueEvent::Retry(id));
+            }
+        });
+        self.pump();
+    }
+
+    pub fn set_shared_target(&self, extension: &str, target: &str) {
+        self.store
+            .reduce_mut(|store| store.queue.set_shared_target(extension, target));
+        self.pump();
+    }
+
+    pub fn set_target(&self, id: EntryId, target: String) {
+        self.store.reduce_mut(|store| {
+            let shared = store
+                .queue
+                .entry(id)
+                .and_then(|entry| store.queue.shared_target(&entry.extension))
+                .map(str::to_owned);
+            // Choosing the type's own target again follows the type's choice again.
+            let own = (shared.as_deref() != Some(target.as_str())).then_some(target);
+            store.queue.set_target(id, own);
+        });
+    }
+
+    pub fn cancel(&self, id: EntryId) {
+        self.store.reduce_mut(|store| {
+            store.stop(id);
+            store.queue.apply(QueueEvent::Cancel(id));
+        });
+        self.pump();
+    }
+
+    pub fn remove(&self, id: EntryId) {
+        self.store.reduce_mut(|store| {
+            store.forget(id);
+            store.queue.apply(QueueEvent::Remove(id));
+            if store.queue.entries.is_empty() {
+                *store = QueueStore::default();
+            }
+        });
+        self.pump();
+    }
+
+    pub fn retry(&self, id: EntryId) {
+        self.store.reduce_mut(|store| {
+            store.running = true;
+            store.quota_full = false;
+            store.queue.apply(QueueEvent::Retry(id));
+        });
+        self.pump();
+    }
+
+    /// The session changed under the queue: jobs of the old one are gone and their files go
+    /// again, once for the whole queue.
+    pub fn session_changed(&self, epoch: trustyconvert_core::SessionEpoch) {
+        self.store
+            .reduce_mut(|store| store.queue.apply(QueueEvent::SessionReplaced { epoch }));
+        self.pump();
+    }
+
+    /// The person closed the session: everything stops; nothing restarts by itself.
+    pub fn session_closed(&self) {
+        self.store.reduce_mut(|store| {
+            store.stop_all();
+            store.running = false;
+            store.queue.apply(QueueEvent::SessionClosed);
+        });
+    }
+
+    /// Starts what the scheduler says may start now, and sets the timer for a paused step.
+    pub(super) fn pump(&self) {
+        let now = clock::now_ms();
+        let orders = self.store.reduce_mut(|store| {
+            if !store.running {
+                return Vec::new();
+            }
+            store
+                .queue
+                .start_due(now)
+                .into_iter()
+                .map(|order| {
+                    let id = match &order {
+                        Order::Upload(id) | Order::Convert { id, .. } => *id,
+                    };
+                    (order, store.issue_ticket(id))
+                })
+                .collect::<Vec<_>>()
+        });
+        for (order, ticket) in orders {
+            let driver = self.clone();
+            spawn_local(async move {
+                match order {
+                    Order::Upload(id) => driver.upload(id, ticket).await,
+                    Order::Convert { id, job, target } => {
+                        driver.convert(id, ticket, job, target).await
+                    }
+                }
+                driver.pump();
+            });
+        }
+        self.wake_when_unpaused(now);
+    }
+
+    fn wake_when_unpaused(&self, now: f64) {
+        let store = self.store.get();
+        let Some(at) = store.queue.next_wake(now) else {
+            return;
+        };
+        if store.wake_at == Some(at) {
+            return;
+        }
+        self.store.reduce_mut(|store| store.wake_at = Some(at));
+        let driver = self.clone();
+        spawn_local(async move {
+            gloo::timers::future::sleep(Duration::from_millis((at - now).max(0.0) as u64 + 1))
+                .await;
+            driver.store.reduce_mut(|store| store.wake_at = None);
+            driver.pump();
+        });
+    }
+
+    /// Applies `event` when the task holding `ticket` still speaks for `id`.
+    fn report(&self, id: EntryId, ticket: u64, event: QueueEvent) -> bool {
+        self.store.reduce_mut(|store| {
+            let current = store.is_current(id, ticket);
+            if current {
+                store.queue.apply(event);
+            }
+            current
+        })
+    }
+
+    async fn upload(&self, id: EntryId, ticket: u64) {
+        let Some(file) = self.store.get().file(id) else {
+            return;
+        };
+        let Some(job) = browser::random::random_bytes16().map(JobId::from_random_bytes) else {
+            return self.cannot_start(id, ticket, MissingFeature::Crypto);
+        };
+        let Some(abort) = AbortHandle::new() else {
+            return self.cannot_start(id, ticket, MissingFeature::AbortController);
+        };
+        let mut request = ApiRequest::post("/upload", Body::Empty);
+        request.abort = Some(abort.signal());
+        request.transport = Some(Rc::clone(&self.upload_transport.0));
+        request.on_progress = Some({
+            let driver = self.clone();
+            Rc::new(move |sent: f64, total: f64| {
+                let (sent, total) = (sent.max(0.0) as u64, total.max(0.0) as u64);
+                driver.report(id, ticket, QueueEvent::UploadProgress { id, sent, total });
+            })
+        });
+        self.store.reduce_mut(|store| store.hold_abort(id, abort));
+        let outcome = endpoints::upload(&self.client, &file, &job, request).await;
+        self.store.reduce_mut(|store| store.release_abort(id));
+        match outcome {
+            Ok(_) => {
+                let epoch = self.client.session().store().epoch;
+                self.report(id, ticket, QueueEvent::Uploaded { id, job, epoch });
+            }
+            Err(error) => self.failed(id, ticket, Step::Upload, error),
+        }
+    }
+
+    fn cannot_start(&self, id: EntryId, ticket: u64, missing: MissingFeature) {
+        self.finished(
+            id,
+            ticket,
+            Step::Upload,
+            JobFailure::Unsupported { missing },
+        );
+    }
+
+    async fn convert(&self, id: EntryId, ticket: u64, job: JobId, target: String) {
+        let source = self
+            .store
+            .get()
+            .queue
+            .entry(id)
+            .map(|entry| entry.extension.clone())
+            .unwrap_or_default();
+        if let Err(error) = self.ask_for_conversion(&job, &target, &source).await {
+            return self.failed(id, ticket, Step::Convert, error);
+        }
+        let on_status = {
+            let driver = self.clone();
+            move |status: &trustyconvert_core::RemoteJobStatus| {
+                let progress = status.progress;
+                driver.report(id, ticket, QueueEvent::ConversionProgress { id, progress })
+            }
+        };
+        let is_current = {
+            let store = self.store.clone();
+            move || store.get().is_current(id, ticket)
+        };
+        match poll_until_done(&self.client, &job, on_status, is_current).await {
+            PollEnd::Finished(status) if status.status == RemoteStatus::Completed => {
+                let output_size = status.output_size;
+                if self.report(id, ticket, QueueEvent::Completed { id, output_size }) {
+                    self.announce(id, None);
+                }
+            }
+            PollEnd::Finished(status) => self.finished(
+                id,
+                ticket,
+                Step::Convert,
+                JobFailure::Conversion {
+                    message: status.error,
+                },
+            ),
+            PollEnd::TimedOut => self.finished(id, ticket, Step::Convert, JobFailure::TimedOut),
+            PollEnd::Stale => {}
+            PollEnd::Error(error) => self.failed(id, ticket, Step::Convert, error),
+        }
+    }
+
+    /// `POST /convert`; when its answer was lost, the job's status says whether to send it
+    /// once more (it is not idempotent).
+    async fn ask_for_conversion(
+        &self,
+        job: &JobId,
+        target: &str,
+        source: &str,
+    ) -> Result<(), ApiError> {
+        let error = match endpoints::convert(&self.client, job, target, Some(source)).await {
+            Ok(_) => return Ok(()),
+            Err(error) if convert_outcome_unknown(&error) => error,
+            Err(error) => return Err(error),
+        };
+        let status = endpoints::job_status(&self.client, job)
+            .await
+            .map_err(|_| error.clone())?;
+        if conversion_accepted(status.status) {
+            return Ok(());
+        }
+        endpoints::convert(&self.client, job, target, Some(source))
+            .await
+            .map(|_| ())
+    }
+
+    /// A request of `id`'s failed. A cancel said so already; jobs of a replaced session are
+    /// redone for the whole queue at once; a 429 is pacing (the scheduler pauses the step);
+    /// anything else is the file's failure, with its reason.
+    pub(super) fn failed(&self, id: EntryId, ticket: u64, step: Step, error: ApiError) {
+        if error.kind == ApiErrorKind::Cancelled {
+            return;
+        }
+        let session = self.client.session().store();
+        if session.user_closed {
+            return;
+        }
+        let replaced = self.store.get().queue.entries.iter().any(|entry| {
+            matches!(
+                &entry.state,
+                EntryState::Uploaded { epoch, .. }
+                    | EntryState::Converting { epoch, .. }
+                    | EntryState::Done { epoch, .. } if *epoch != session.epoch
+            )
+        });
+        if replaced {
+            log::info!("queue: the session was replaced; redoing its files");
+            return self.session_changed(session.epoch);
+        }
+        if error.kind == ApiErrorKind::QuotaFull {
+            self.store.reduce_mut(|store| store.quota_full = true);
+        }
+        self.finished(id, ticket, step, JobFailure::Api(error));
+    }
+
+    /// Reports a failure; one that is not the server's pacing is announced.
+    fn finished(&self, id: EntryId, ticket: u64, step: Step, failure: JobFailure) {
+        let now_ms = clock::now_ms();
+        let event = QueueEvent::Failed {
+            id,
+            step,
+            failure,
+            now_ms,
+        };
+        if !self.report(id, ticket, event) {
+            return;
+        }
+        let failed = self
+            .store
+            .get()
+            .queue
+            .entry(id)
+            .and_then(|entry| match &entry.state {
+                EntryState::Failed(failure) => Some(failure.clone()),
+                _ => None,
+            });
+        if let Some(failure) = failed {
+            log::warn!("queue: a file failed: {failure:?}");
+            self.announce(id, Some(failure));
+        }
+    }
+
+    fn announce(&self, id: EntryId, failure: Option<JobFailure>) {
+        self.store.reduce_mut(|store| {
+            if let Some(entry) = store.queue.entry(id) {
+                store.announcement = Some(Announcement {
+                    name: entry.name.clone(),
+                    failure,
+                });
+            }
+        });
+    }
+}

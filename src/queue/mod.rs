@@ -1,0 +1,9 @@
+//! Many files at once: the queue's store, the driver that runs it through the one request path,
+//! and its downloads. The scheduling rules live in the core (`conversion::queue`).
+
+pub mod downloads;
+pub mod driver;
+pub mod store;
+
+pub use driver::QueueDriver;
+pub use store::{Announcement, ArchiveState, QueueStore};

@@ -1,0 +1,109 @@
+//! `QueueStore`: the queue's state (the core's scheduler) and what the page holds for it: each
+//! file's browser `File` (kept so it can be sent again after a session change), the aborts of
+//! the uploads in flight, and which task may still report for each file.
+
+use trustyconvert_core::conversion::queue::{EntryId, Queue};
+use trustyconvert_core::JobFailure;
+use yewdux::Store;
+
+use crate::browser::abort::AbortHandle;
+
+/// A state change worth saying out loud (done, failed), once; progress ticks are not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announcement {
+    pub name: String,
+    /// None: converted.
+    pub failure: Option<JobFailure>,
+}
+
+/// "Download all": what the person sees of the archive being made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArchiveState {
+    #[default]
+    Idle,
+    Making,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Store)]
+pub struct QueueStore {
+    pub queue: Queue,
+    /// The browser's own files: never read into wasm memory, sent as they are.
+    files: Vec<(EntryId, web_sys::File)>,
+    aborts: Vec<(EntryId, AbortHandle)>,
+    /// The number of each file's latest order: a task holding an older one reports nothing.
+    tickets: Vec<(EntryId, u64)>,
+    last_ticket: u64,
+    /// The person started the queue: files start as slots free up, new ones too.
+    pub running: bool,
+    /// Files refused by the last add because the queue was full.
+    pub over_limit: usize,
+    pub announcement: Option<Announcement>,
+    /// The server said the session's storage is full.
+    pub quota_full: bool,
+    /// Files whose download token is on its way (one request per file at a time).
+    pub downloading: Vec<EntryId>,
+    pub archive: ArchiveState,
+    /// When the driver's timer next wakes the queue (a paused step may go again).
+    pub wake_at: Option<f64>,
+}
+
+impl QueueStore {
+    pub fn hold_file(&mut self, id: EntryId, file: web_sys::File) {
+        self.files.push((id, file));
+    }
+
+    pub fn file(&self, id: EntryId) -> Option<web_sys::File> {
+        find(&self.files, id).cloned()
+    }
+
+    /// A new order for `id`: any task still running an older one goes stale.
+    pub fn issue_ticket(&mut self, id: EntryId) -> u64 {
+        self.last_ticket += 1;
+        self.tickets.retain(|(entry, _)| *entry != id);
+        self.tickets.push((id, self.last_ticket));
+        self.last_ticket
+    }
+
+    pub fn is_current(&self, id: EntryId, ticket: u64) -> bool {
+        find(&self.tickets, id) == Some(&ticket)
+    }
+
+    pub fn hold_abort(&mut self, id: EntryId, abort: AbortHandle) {
+        self.aborts.push((id, abort));
+    }
+
+    pub fn release_abort(&mut self, id: EntryId) {
+        self.aborts.retain(|(entry, _)| *entry != id);
+    }
+
+    /// Stops `id`'s upload, if one runs, and whatever task works for it.
+    pub fn stop(&mut self, id: EntryId) {
+        if let Some(abort) = find(&self.aborts, id) {
+            abort.abort();
+        }
+        self.release_abort(id);
+        self.tickets.retain(|(entry, _)| *entry != id);
+        self.downloading.retain(|entry| *entry != id);
+    }
+
+    pub fn stop_all(&mut self) {
+        let ids: Vec<EntryId> = self.queue.entries.iter().map(|entry| entry.id).collect();
+        for id in ids {
+            self.stop(id);
+        }
+    }
+
+    /// Forgets `id` altogether (the person removed it).
+    pub fn forget(&mut self, id: EntryId) {
+        self.stop(id);
+        self.files.retain(|(entry, _)| *entry != id);
+    }
+}
+
+fn find<T>(pairs: &[(EntryId, T)], id: EntryId) -> Option<&T> {
+    pairs
+        .iter()
+        .find(|(entry, _)| *entry == id)
+        .map(|(_, value)| value)
+}
