@@ -75,3 +75,29 @@ pub fn show_start_failure() {
         let _ = box_.remove_attribute("hidden");
     }
 }
+
+/// For one listener on a list instead of one per control: the `data-act` and `data-id` of the
+/// control `event` came from (the control itself or an element inside it).
+pub fn acted_on(event: &web_sys::Event) -> Option<(String, String)> {
+    let control = event
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("[data-act]")
+        .ok()??;
+    Some((
+        control.get_attribute("data-act")?,
+        control.get_attribute("data-id")?,
+    ))
+}
+
+/// The value of the `<select>` an event came from.
+pub fn select_value(event: &web_sys::Event) -> Option<String> {
+    Some(
+        event
+            .target()?
+            .dyn_into::<web_sys::HtmlSelectElement>()
+            .ok()?
+            .value(),
+    )
+}

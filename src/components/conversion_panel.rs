@@ -59,7 +59,12 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
     let driver = use_queue_driver();
     let queue = use_store_value::<QueueStore>();
     let queued = !queue.queue.entries.is_empty();
-    let paused_seconds = use_countdown(queue.queue.next_wake(browser::clock::now_ms()));
+    // Only a queue can be paused (and the prerender, which has none, has no clock to read).
+    let paused_seconds = use_countdown(
+        queued
+            .then(|| queue.queue.next_wake(browser::clock::now_ms()))
+            .flatten(),
+    );
 
     {
         // Closing the session deleted the jobs on the server; keep only the files.
@@ -341,37 +346,41 @@ fn use_files_once_formats_load(
         FormatsState::Loaded(catalog) => Some(Rc::clone(catalog)),
         _ => None,
     };
-    let hand_on = {
-        let (flow, driver) = (flow.clone(), driver.clone());
-        move |mut files: Vec<web_sys::File>, catalog: &FormatCatalog| {
-            if driver.has_files() || files.len() > 1 {
-                let held = flow.hand_over_chosen_file();
-                driver.add(held.into_iter().chain(files).collect(), catalog);
-            } else if let Some(file) = files.pop() {
-                flow.choose_file(file, catalog);
-            }
-        }
-    };
     {
-        let (hand_on, waiting) = (hand_on.clone(), waiting.clone());
+        let (flow, driver, waiting) = (flow.clone(), driver.clone(), waiting.clone());
         use_effect_with(
             (catalog.clone(), (*waiting).clone()),
             move |(catalog, files)| {
                 if let (Some(catalog), false) = (catalog, files.is_empty()) {
-                    hand_on(files.clone(), catalog);
+                    hand_on(&flow, &driver, files.clone(), catalog);
                     waiting.set(Vec::new());
                 }
             },
         );
     }
+    let (flow, driver) = (flow.clone(), driver.clone());
     Callback::from(move |files: Vec<web_sys::File>| match &catalog {
-        Some(catalog) => hand_on(files, catalog),
+        Some(catalog) => hand_on(&flow, &driver, files, catalog),
         None => {
             let mut all = (*waiting).clone();
             all.extend(files);
             waiting.set(all);
         }
     })
+}
+
+fn hand_on(
+    flow: &ConversionFlow,
+    driver: &QueueDriver,
+    mut files: Vec<web_sys::File>,
+    catalog: &FormatCatalog,
+) {
+    if driver.has_files() || files.len() > 1 {
+        let held = flow.hand_over_chosen_file();
+        driver.add(held.into_iter().chain(files).collect(), catalog);
+    } else if let Some(file) = files.pop() {
+        flow.choose_file(file, catalog);
+    }
 }
 
 /// Files dropped on the page outside the drop zone (held by the boot script, also before the

@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use super::progress_bar::{progress_bar, ProgressBarProps};
 use super::target_picker::{target_picker, TargetPickerProps};
+use crate::browser;
 use crate::language::Language;
 use crate::queue::{Announcement, ArchiveState, QueueDriver, QueueStore};
 
@@ -128,7 +129,8 @@ pub fn queue_view(props: &QueueViewProps) -> Html {
                 <p class="notice notice-error" role="alert" data-testid="queue-quota-full">{ q.quota_full }</p>
             }
             { shared_targets(props) }
-            <ul class="queue-list" data-testid="queue-list">
+            <ul class="queue-list" data-testid="queue-list" onclick={on_list_click(&props.driver)}
+                onchange={on_list_change(&props.driver)}>
                 { for entries.iter().map(|entry| entry_view(props, entry)) }
             </ul>
             <div class="actions">
@@ -195,42 +197,126 @@ fn shared_targets(props: &QueueViewProps) -> Html {
         .collect()
 }
 
+/// What a file's button does (its `data-act`): one listener on the list serves them all.
+const CANCEL: &str = "cancel";
+const DOWNLOAD: &str = "download";
+const RETRY: &str = "retry";
+const REMOVE: &str = "remove";
+/// A file's own target select.
+const TARGET: &str = "target";
+
+/// The list's one click listener: the button's `data-act` on the file of its `data-id`.
+fn on_list_click(driver: &QueueDriver) -> Callback<MouseEvent> {
+    let driver = driver.clone();
+    Callback::from(move |event: MouseEvent| {
+        let Some((act, id)) = browser::dom::acted_on(&event) else {
+            return;
+        };
+        let Ok(id) = id.parse().map(EntryId) else {
+            return;
+        };
+        match act.as_str() {
+            CANCEL => driver.cancel(id),
+            RETRY => driver.retry(id),
+            REMOVE => driver.remove(id),
+            DOWNLOAD => {
+                let driver = driver.clone();
+                spawn_local(async move { driver.download(id).await });
+            }
+            _ => {}
+        }
+    })
+}
+
+/// The list's one change listener: a file's own target.
+fn on_list_change(driver: &QueueDriver) -> Callback<Event> {
+    let driver = driver.clone();
+    Callback::from(move |event: Event| {
+        let Some((act, id)) = browser::dom::acted_on(&event) else {
+            return;
+        };
+        let (Some(target), Ok(id)) = (browser::dom::select_value(&event), id.parse()) else {
+            return;
+        };
+        if act == TARGET {
+            driver.set_target(EntryId(id), target);
+        }
+    })
+}
+
+fn action(
+    act: &'static str,
+    id: EntryId,
+    text: &'static str,
+    name: AttrValue,
+    primary: bool,
+) -> Html {
+    let class = if primary {
+        "button button-primary"
+    } else {
+        "button button-secondary"
+    };
+    html! {
+        <button type="button" {class} data-act={act} data-id={id.0.to_string()} aria-label={name}
+            data-testid={match act { CANCEL => "queue-cancel", DOWNLOAD => "queue-download", RETRY => "queue-retry", _ => "queue-remove" }}>
+            { text }
+        </button>
+    }
+}
+
 fn entry_view(props: &QueueViewProps, entry: &Entry) -> Html {
     let t = props.language.0;
     let q = &t.queue;
     let id = entry.id;
     let name = entry.name.as_str();
-    let driver = &props.driver;
-    let on = |act: fn(&QueueDriver, EntryId)| {
-        let driver = driver.clone();
-        Callback::from(move |_: MouseEvent| act(&driver, id))
-    };
-    let download = {
-        let driver = driver.clone();
-        Callback::from(move |_: MouseEvent| {
-            let driver = driver.clone();
-            spawn_local(async move { driver.download(id).await });
-        })
-    };
     let label = |text: &str| AttrValue::from(fill(text, &[("name", name)]));
     let state = &entry.state;
-    let picks_target = matches!(state, EntryState::Waiting | EntryState::Cancelled);
+    let busy = state.is_in_flight() || matches!(state, EntryState::Uploaded { .. });
     let retryable = match state {
         EntryState::Failed(failure) => failure.is_worth_retrying(),
         EntryState::Cancelled => true,
         _ => false,
     };
-    let removable = !state.is_in_flight() && !matches!(state, EntryState::Uploaded { .. });
-    let downloading = props.store.downloading.contains(&id);
+    let mut actions = Vec::new();
+    if busy {
+        actions.push(action(
+            CANCEL,
+            id,
+            t.progress.cancel,
+            label(q.cancel_label),
+            false,
+        ));
+    }
+    if matches!(state, EntryState::Done { .. }) && !props.store.downloading.contains(&id) {
+        actions.push(action(
+            DOWNLOAD,
+            id,
+            t.done.download,
+            label(q.download_label),
+            true,
+        ));
+    }
+    if retryable {
+        actions.push(action(
+            RETRY,
+            id,
+            t.failure.try_again,
+            label(q.retry_label),
+            false,
+        ));
+    }
+    if !busy {
+        actions.push(action(REMOVE, id, q.remove, label(q.remove_label), false));
+    }
+    let refused = matches!(state, EntryState::Failed(_) | EntryState::Rejected(_));
     html! {
         <li class="queue-item" data-testid="queue-item" data-state={state_name(state)} data-name={name.to_owned()}>
             <p class="queue-file">
                 <span class="queue-name">{ name }</span>
-                if entry.size > 0 {
-                    <span class="queue-size">{ t.size(entry.size) }</span>
-                }
+                { " " }
+                <span class="queue-size">{ t.size(entry.size) }</span>
             </p>
-            <p class={classes!("queue-status", matches!(state, EntryState::Failed(_) | EntryState::Rejected(_)).then_some("field-error"))}
+            <p class={if refused { "queue-status field-error" } else { "queue-status" }}
                 data-testid="queue-item-status">{ status_text(entry, t) }</p>
             if let EntryState::Uploading { sent, total } = state {
                 { progress_bar(&ProgressBarProps {
@@ -240,39 +326,20 @@ fn entry_view(props: &QueueViewProps, entry: &Entry) -> Html {
                     testid: "queue-item-progress".into(),
                 }) }
             }
-            if picks_target {
-                { target_picker(&TargetPickerProps {
-                    targets: props.catalog.targets_for(&entry.extension),
-                    selected: props.store.queue.target_of(id).map(|target| AttrValue::from(target.to_owned())),
-                    disabled: false,
-                    on_change: {
-                        let driver = driver.clone();
-                        Callback::from(move |target: String| driver.set_target(id, target))
-                    },
-                    language: props.language,
-                    id: Some(AttrValue::from(format!("target-{}", id.0))),
-                    label: Some(label(q.target_for)),
-                }) }
+            if matches!(state, EntryState::Waiting | EntryState::Cancelled) {
+                <div data-act={TARGET} data-id={id.0.to_string()}>
+                    { target_picker(&TargetPickerProps {
+                        targets: props.catalog.targets_for(&entry.extension),
+                        selected: props.store.queue.target_of(id).map(|target| AttrValue::from(target.to_owned())),
+                        disabled: false,
+                        on_change: Callback::noop(),
+                        language: props.language,
+                        id: Some(AttrValue::from(format!("target-{}", id.0))),
+                        label: Some(label(q.target_for)),
+                    }) }
+                </div>
             }
-            <div class="queue-actions">
-                if state.is_in_flight() || matches!(state, EntryState::Uploaded { .. }) {
-                    <button type="button" class="button button-secondary" onclick={on(QueueDriver::cancel)}
-                        aria-label={label(q.cancel_label)} data-testid="queue-cancel">{ t.progress.cancel }</button>
-                }
-                if let EntryState::Done { .. } = state {
-                    <button type="button" class="button button-primary" onclick={download}
-                        disabled={downloading} aria-label={label(q.download_label)}
-                        data-testid="queue-download">{ t.done.download }</button>
-                }
-                if retryable {
-                    <button type="button" class="button button-secondary" onclick={on(QueueDriver::retry)}
-                        aria-label={label(q.retry_label)} data-testid="queue-retry">{ t.failure.try_again }</button>
-                }
-                if removable {
-                    <button type="button" class="button button-tertiary" onclick={on(QueueDriver::remove)}
-                        aria-label={label(q.remove_label)} data-testid="queue-remove">{ q.remove }</button>
-                }
-            </div>
+            <div class="queue-actions">{ for actions }</div>
         </li>
     }
 }

@@ -386,7 +386,8 @@ impl QueueDriver {
                 _ => None,
             });
         if let Some(failure) = failed {
-            log::warn!("queue: a file failed: {failure:?}");
+            // What failed is on the page; the log keeps the request's own line.
+            log::warn!("queue: a file failed");
             self.announce(id, Some(failure));
         }
     }
