@@ -8,7 +8,7 @@ use std::rc::Rc;
 use trustyconvert_core::conversion::progress::percent;
 use trustyconvert_core::conversion::queue::{Entry, EntryId, EntryState};
 use trustyconvert_core::i18n::{fill, Catalogue};
-use trustyconvert_core::{format_label, FormatCatalog};
+use trustyconvert_core::{format_label, target_label, FormatCatalog};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -244,20 +244,17 @@ fn on_list_change(driver: &QueueDriver) -> Callback<Event> {
     })
 }
 
-fn action(
-    act: &'static str,
-    id: EntryId,
-    text: &'static str,
-    name: AttrValue,
-    primary: bool,
-) -> Html {
+/// A file's button: its visible text is its name, and the file's name describes it (so the
+/// many "Remove" buttons of a list are told apart without a name that differs from the text).
+fn action(act: &'static str, id: EntryId, text: AttrValue, primary: bool) -> Html {
     let class = if primary {
         "button button-primary"
     } else {
         "button button-secondary"
     };
     html! {
-        <button type="button" {class} data-act={act} data-id={id.0.to_string()} aria-label={name}
+        <button type="button" {class} data-act={act} data-id={id.0.to_string()}
+            aria-describedby={format!("queue-name-{}", id.0)}
             data-testid={match act { CANCEL => "queue-cancel", DOWNLOAD => "queue-download", RETRY => "queue-retry", _ => "queue-remove" }}>
             { text }
         </button>
@@ -269,7 +266,6 @@ fn entry_view(props: &QueueViewProps, entry: &Entry) -> Html {
     let q = &t.queue;
     let id = entry.id;
     let name = entry.name.as_str();
-    let label = |text: &str| AttrValue::from(fill(text, &[("name", name)]));
     let state = &entry.state;
     let busy = state.is_in_flight() || matches!(state, EntryState::Uploaded { .. });
     let retryable = match state {
@@ -279,40 +275,26 @@ fn entry_view(props: &QueueViewProps, entry: &Entry) -> Html {
     };
     let mut actions = Vec::new();
     if busy {
-        actions.push(action(
-            CANCEL,
-            id,
-            t.progress.cancel,
-            label(q.cancel_label),
-            false,
-        ));
+        actions.push(action(CANCEL, id, t.progress.cancel.into(), false));
     }
-    if matches!(state, EntryState::Done { .. }) && !props.store.downloading.contains(&id) {
-        actions.push(action(
-            DOWNLOAD,
-            id,
-            t.done.download,
-            label(q.download_label),
-            true,
-        ));
+    let target = props.store.queue.target_of(id);
+    if let (EntryState::Done { .. }, Some(target), false) =
+        (state, target, props.store.downloading.contains(&id))
+    {
+        let text = fill(t.done.download, &[("target", &target_label(target, t))]);
+        actions.push(action(DOWNLOAD, id, text.into(), true));
     }
     if retryable {
-        actions.push(action(
-            RETRY,
-            id,
-            t.failure.try_again,
-            label(q.retry_label),
-            false,
-        ));
+        actions.push(action(RETRY, id, t.failure.try_again.into(), false));
     }
     if !busy {
-        actions.push(action(REMOVE, id, q.remove, label(q.remove_label), false));
+        actions.push(action(REMOVE, id, q.remove.into(), false));
     }
     let refused = matches!(state, EntryState::Failed(_) | EntryState::Rejected(_));
     html! {
         <li class="queue-item" data-testid="queue-item" data-state={state_name(state)} data-name={name.to_owned()}>
             <p class="queue-file">
-                <span class="queue-name">{ name }</span>
+                <span class="queue-name" id={format!("queue-name-{}", id.0)}>{ name }</span>
                 { " " }
                 <span class="queue-size">{ t.size(entry.size) }</span>
             </p>
@@ -335,7 +317,7 @@ fn entry_view(props: &QueueViewProps, entry: &Entry) -> Html {
                         on_change: Callback::noop(),
                         language: props.language,
                         id: Some(AttrValue::from(format!("target-{}", id.0))),
-                        label: Some(label(q.target_for)),
+                        label: Some(AttrValue::from(fill(q.target_for, &[("name", name)]))),
                     }) }
                 </div>
             }
