@@ -2,6 +2,8 @@
 //! the same run, so a result means the same on any machine and nothing is a pass/fail timing:
 //! core and converter micro-benchmarks, the server under load, the app's first load.
 
+use std::path::Path;
+
 use crate::{dist, run, tools, workspace};
 
 const BENCHES: [(&str, &str); 2] = [
@@ -36,7 +38,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ))?;
     }
     load()?;
-    first_load()
+    tools::ensure(tools::Need::All)?;
+    let dist = dist::build_release()?;
+    first_load(&dist)?;
+    queue_memory(&dist)
 }
 
 /// The server under load (`bench/load`): both binaries in the bench-server profile (optimised
@@ -78,9 +83,7 @@ fn load() -> Result<(), String> {
 /// Chromium. The dev profile: the emulated network and the browser set the times, not the
 /// server, and it reuses the e2e tests' build. TRUSTYCONVERT_BENCH_COMPARE_DIST, if set, is
 /// passed on (the child inherits it) and adds another build to the run.
-fn first_load() -> Result<(), String> {
-    tools::ensure(tools::Need::All)?;
-    let dist = dist::build_release()?;
+fn first_load(dist: &Path) -> Result<(), String> {
     let mut bench = run::command(
         "cargo",
         &[
@@ -90,6 +93,27 @@ fn first_load() -> Result<(), String> {
             "trustyconvert-e2e",
             "--example",
             "first_load",
+        ],
+    );
+    bench
+        .env("TRUSTYCONVERT_DIST", dist)
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("CHROMIUM", tools::CHROMIUM);
+    run::status(bench)
+}
+
+/// Ten 20 MB files through the queue: the page's memory growth (JS heap and wasm memory) as
+/// a ratio to the files' size.
+fn queue_memory(dist: &Path) -> Result<(), String> {
+    let mut bench = run::command(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--package",
+            "trustyconvert-e2e",
+            "--example",
+            "queue_memory",
         ],
     );
     bench
