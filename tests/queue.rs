@@ -147,7 +147,10 @@ fn state_of(root: &web_sys::Element, name: &str) -> String {
 fn select(element: &web_sys::Element, value: &str) {
     let select: web_sys::HtmlSelectElement = element.clone().unchecked_into();
     select.set_value(value);
-    let change = web_sys::Event::new("change").expect("an event");
+    // As the browser's own: a select's change bubbles.
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let change = web_sys::Event::new_with_event_init_dict("change", &init).expect("an event");
     select.dispatch_event(&change).expect("changed");
 }
 
