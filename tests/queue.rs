@@ -276,6 +276,18 @@ async fn several_files_make_a_queue_with_every_state_and_shared_targets() {
             .all(|(_, name)| name != STALLED),
         "the cancelled upload never reached the server"
     );
+
+    // Trying the failed file again converts the job the server holds: no second upload.
+    let count = |name: &str| server.targets().iter().filter(|(of, _)| of == name).count();
+    click(&item(&root, BROKEN), "[data-testid=queue-retry]");
+    wait_until(|| count(BROKEN) == 2 && state_of(&root, BROKEN) == "failed").await;
+    let uploads_of_broken = server
+        .uploads
+        .borrow()
+        .iter()
+        .filter(|(_, name)| name == BROKEN)
+        .count();
+    assert_eq!(uploads_of_broken, 1, "not sent again");
     app.destroy();
     root.remove();
 }

@@ -188,9 +188,12 @@ impl QueueDriver {
             spawn_local(async move {
                 match order {
                     Order::Upload(id) => driver.upload(id, ticket).await,
-                    Order::Convert { id, job, target } => {
-                        driver.convert(id, ticket, job, target).await
-                    }
+                    Order::Convert {
+                        id,
+                        job,
+                        target,
+                        resume,
+                    } => driver.convert(id, ticket, job, target, resume).await,
                 }
                 driver.pump();
             });
@@ -268,7 +271,9 @@ impl QueueDriver {
         );
     }
 
-    async fn convert(&self, id: EntryId, ticket: u64, job: JobId, target: String) {
+    /// Converts `job` and waits for it; `resume`: the job ran before a cancel or a failure, so
+    /// its status says whether to ask again (it may be running still, or done).
+    async fn convert(&self, id: EntryId, ticket: u64, job: JobId, target: String, resume: bool) {
         let source = self
             .store
             .get()
@@ -276,7 +281,12 @@ impl QueueDriver {
             .entry(id)
             .map(|entry| entry.extension.clone())
             .unwrap_or_default();
-        if let Err(error) = self.ask_for_conversion(&job, &target, &source).await {
+        let asked = if resume {
+            self.resume_conversion(&job, &target, &source).await
+        } else {
+            self.ask_for_conversion(&job, &target, &source).await
+        };
+        if let Err(error) = asked {
             return self.failed(id, ticket, Step::Convert, error);
         }
         let on_status = {
@@ -333,6 +343,20 @@ impl QueueDriver {
         endpoints::convert(&self.client, job, target, Some(source))
             .await
             .map(|_| ())
+    }
+
+    /// A job the server already holds: asked again only when it is not running or it failed.
+    async fn resume_conversion(
+        &self,
+        job: &JobId,
+        target: &str,
+        source: &str,
+    ) -> Result<(), ApiError> {
+        let status = endpoints::job_status(&self.client, job).await?;
+        if conversion_accepted(status.status) && status.status != RemoteStatus::Failed {
+            return Ok(());
+        }
+        self.ask_for_conversion(job, target, source).await
     }
 
     /// A request of `id`'s failed. A cancel said so already; jobs of a replaced session are
