@@ -65,6 +65,11 @@ fn status_text(entry: &Entry, t: &Catalogue) -> String {
             &[("percent", &t.percent(percent(*sent, (*total).max(1))))],
         ),
         EntryState::Uploaded { .. } => q.queued.to_owned(),
+        EntryState::Converting {
+            queued: true,
+            accepted: true,
+            ..
+        } => q.queued.to_owned(),
         EntryState::Converting { progress, .. } => match progress {
             Some(progress) => format!("{} {}", q.converting, t.percent(*progress)),
             None => q.converting.to_owned(),

@@ -289,11 +289,17 @@ impl QueueDriver {
         if let Err(error) = asked {
             return self.failed(id, ticket, Step::Convert, error);
         }
+        self.report(id, ticket, QueueEvent::ConversionAccepted { id });
         let on_status = {
             let driver = self.clone();
             move |status: &trustyconvert_core::RemoteJobStatus| {
-                let progress = status.progress;
-                driver.report(id, ticket, QueueEvent::ConversionProgress { id, progress })
+                let (queued, progress) = (status.status == RemoteStatus::Queued, status.progress);
+                let event = QueueEvent::ConversionProgress {
+                    id,
+                    queued,
+                    progress,
+                };
+                driver.report(id, ticket, event)
             }
         };
         let is_current = {
