@@ -29,12 +29,11 @@ pub use conversion::formats::{
     DEFAULT_MAX_UPLOAD_BYTES,
 };
 pub use conversion::job::{
-    next as next_job_state, poll_interval_ms, JobEvent, JobFailure, JobPlan, JobState,
-    MissingFeature, RemoteJobStatus, RemoteStatus, CONVERSION_TIMEOUT_MS,
+    poll_interval_ms, JobFailure, JobPlan, JobState, MissingFeature, RemoteJobStatus, RemoteStatus,
+    CONVERSION_TIMEOUT_MS,
 };
 pub use conversion::progress::{
-    after_failure, converted_file_name, percent, target_label, upload_progress_text, AfterFailure,
-    JobSession, MAX_SESSION_REDOS,
+    converted_file_name, percent, target_label, upload_progress_text, MAX_SESSION_REDOS,
 };
 pub use conversion::validate::{validate_file, FileRejection, ValidatedFile};
 pub use ids::{CsrfToken, DownloadToken, JobId, SessionId};

@@ -1,5 +1,6 @@
-//! The main area: choose a file, pick the target, convert, follow progress, download. Thin: the
-//! state is in `ConversionStore`, the steps in `ConversionFlow`, the rules in the core.
+//! The main area: choose files, pick targets, convert, follow progress, download. One file is a
+//! queue of one and shows as one conversion; several show as the queue. Thin: the state is in
+//! `QueueStore`, the steps in `QueueDriver`, the rules in the core.
 
 use std::rc::Rc;
 
@@ -17,13 +18,11 @@ use super::job_progress::{job_progress, status_text, JobProgressProps};
 use super::queue_panel::{announcement_text, queue_view, QueueViewProps};
 use super::target_picker::{target_picker, TargetPickerProps};
 use crate::browser;
-use crate::conversion::{
-    use_conversion_flow, use_formats, use_online, use_queue_driver, ConversionFlow,
-    ConversionStore, FormatsState,
-};
+use crate::conversion::{use_formats, use_online, use_queue_driver, FormatsState};
 use crate::language::Language;
 use crate::queue::{QueueDriver, QueueStore};
 use crate::session::{use_session, SessionPhase};
+use trustyconvert_core::conversion::queue::EntryId;
 
 /// "PNG, JPEG, … up to 100 MB", or what is happening to the list.
 fn hint(formats: &FormatsState, catalog: &FormatCatalog, t: &Catalogue) -> String {
@@ -47,75 +46,81 @@ pub struct ConversionPanelProps {
 
 #[component]
 pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
-    let flow = use_conversion_flow();
     let language = props.language;
     let t = language.0;
     let (formats, reload_formats) = use_formats();
-    let store = use_store_value::<ConversionStore>();
     let online = use_online();
     let session = use_session();
-    let headings = use_step_headings(state_name(&store.job));
-    let retry_wait = use_countdown(store.retry_not_before);
     let driver = use_queue_driver();
-    let queue = use_store_value::<QueueStore>();
-    let queued = !queue.queue.entries.is_empty();
+    let store = use_store_value::<QueueStore>();
+    let queue = &store.queue;
+    let one_file = queue.one_file();
+    let queued = !queue.entries.is_empty() && one_file.is_none();
+    let job = one_file.unwrap_or(JobState::Idle);
+    // The one file's place in the queue (there is none while no file is chosen).
+    let id = queue.entries.first().map(|entry| entry.id);
+    let headings = use_step_headings(state_name(&job));
+    let retry_wait = use_countdown(store.retry_not_before);
     // Only a queue can be paused (and the prerender, which has none, has no clock to read).
     let paused_seconds = use_countdown(
         queued
-            .then(|| queue.queue.next_wake(browser::clock::now_ms()))
+            .then(|| queue.next_wake(browser::clock::now_ms()))
             .flatten(),
     );
 
     {
         // Closing the session deleted the jobs on the server; keep only the files.
-        let (flow, driver) = (flow.clone(), driver.clone());
+        let driver = driver.clone();
         let closed = session.state.phase == SessionPhase::Closed;
         use_effect_with(closed, move |closed| {
             if *closed {
-                flow.session_closed();
                 driver.session_closed();
             }
         });
     }
     {
-        // A new session: the queue's jobs of the old one are gone; their files go again.
         let driver = driver.clone();
         use_effect_with(session.state.epoch, move |epoch| {
-            driver.session_changed(*epoch)
+            driver.session_renewed(*epoch)
         });
     }
 
     let catalog = formats.catalog();
-    let on_files = use_files_once_formats_load(&flow, &driver, &formats.state);
-    use_files_dropped_on_page(queued || store.job.takes_a_new_file(), on_files.clone());
+    let on_files = use_files_once_formats_load(&driver, &formats.state);
+    use_files_dropped_on_page(queued || job.takes_a_new_file(), on_files.clone());
     let zone = use_drop_zone(on_files.clone());
-    let on_target = {
-        let flow = flow.clone();
-        Callback::from(move |target: String| flow.choose_target(target))
-    };
-    let start = {
-        let flow = flow.clone();
-        Callback::from(move |_: MouseEvent| flow.start())
-    };
-    let cancel = {
-        let flow = flow.clone();
-        Callback::from(move |()| flow.cancel())
-    };
-    let retry = {
-        let flow = flow.clone();
-        Callback::from(move |()| flow.retry())
-    };
-    let reset = {
-        let flow = flow.clone();
-        Callback::from(move |()| flow.reset())
-    };
-    let download = {
-        let flow = flow.clone();
+    // What one file's controls do to it.
+    let act = |action: fn(&QueueDriver, EntryId)| {
+        let driver = driver.clone();
         Callback::from(move |()| {
-            let flow = flow.clone();
-            spawn_local(async move { flow.download().await });
+            if let Some(id) = id {
+                action(&driver, id);
+            }
         })
     };
+    let on_target = {
+        let driver = driver.clone();
+        let extension = queue.entries.first().map(|entry| entry.extension.clone());
+        Callback::from(move |target: String| {
+            if let Some(extension) = &extension {
+                driver.set_shared_target(extension, &target);
+            }
+        })
+    };
+    let start = {
+        let driver = driver.clone();
+        Callback::from(move |_: MouseEvent| driver.start())
+    };
+    let cancel = act(QueueDriver::cancel);
+    let retry = act(QueueDriver::retry);
+    let reset = {
+        let driver = driver.clone();
+        Callback::from(move |()| driver.reset())
+    };
+    let download = act(|driver, id| {
+        let driver = driver.clone();
+        spawn_local(async move { driver.download(id).await });
+    });
     let retry_formats = Callback::from(move |_: MouseEvent| reload_formats.emit(()));
 
     let formats_notice = match &formats.state {
@@ -151,9 +156,9 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
         )
     };
 
-    let body = match &store.job {
+    let body = match &job {
         _ if queued => queue_view(&QueueViewProps {
-            store: queue.clone(),
+            store: store.clone(),
             driver: driver.clone(),
             catalog: catalog.clone(),
             paused_seconds,
@@ -175,10 +180,9 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
         JobState::Idle => drop_zone(false),
         JobState::FileChosen { file, target } => {
             let targets = catalog.targets_for(&file.extension);
-            let mime = store
-                .file
-                .as_ref()
-                .map(|file| AttrValue::from(browser::file::mime_of(file)));
+            let mime = id
+                .and_then(|id| store.file(id))
+                .map(|file| AttrValue::from(browser::file::mime_of(&file)));
             let convert_label = match (online, target) {
                 (false, _) => t.convert.offline_convert.to_owned(),
                 (true, Some(target)) => fill(
@@ -229,7 +233,7 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
         }
         job @ JobState::Completed { .. } => download_panel(&DownloadPanelProps {
             job: job.clone(),
-            pending: store.download_pending,
+            pending: id.is_some_and(|id| store.downloading.contains(&id)),
             online,
             downloads_started: store.downloads_started,
             on_download: download,
@@ -259,14 +263,14 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
 
     html! {
         <section class="panel conversion-panel" aria-labelledby="convert-title" data-testid="conversion-panel"
-            data-state={if queued { "queue" } else { state_name(&store.job) }}>
+            data-state={if queued { "queue" } else { state_name(&job) }}>
             <h1 id="convert-title" class="panel-title" tabindex="-1" ref={headings.idle.clone()}>{ t.convert.heading }</h1>
             // Always in the page, so what a running job is doing is announced as it changes.
             <p class="visually-hidden" role="status" data-testid="job-status">
                 if queued {
-                    { queue.announcement.as_ref().map(|said| announcement_text(said, t)).unwrap_or_default() }
+                    { store.announcement.as_ref().map(|said| announcement_text(said, t)).unwrap_or_default() }
                 } else {
-                    { status_text(&store.job, t).unwrap_or_default() }
+                    { status_text(&job, t).unwrap_or_default() }
                 }
             </p>
             { formats_notice }
@@ -332,12 +336,10 @@ fn use_step_headings(state: &'static str) -> StepHeadings {
     (*headings).clone()
 }
 
-/// Hands chosen files on once the format list is there (files chosen or dropped before the app
-/// started wait for it): one file to the one-file flow, as it always was; several to the queue,
-/// with the file already chosen first, so nothing is lost; any to the queue once it holds files.
+/// Hands chosen files to the queue once the format list is there (files chosen or dropped
+/// before the app started wait for it).
 #[hook]
 fn use_files_once_formats_load(
-    flow: &ConversionFlow,
     driver: &QueueDriver,
     formats: &FormatsState,
 ) -> Callback<Vec<web_sys::File>> {
@@ -347,40 +349,26 @@ fn use_files_once_formats_load(
         _ => None,
     };
     {
-        let (flow, driver, waiting) = (flow.clone(), driver.clone(), waiting.clone());
+        let (driver, waiting) = (driver.clone(), waiting.clone());
         use_effect_with(
             (catalog.clone(), (*waiting).clone()),
             move |(catalog, files)| {
                 if let (Some(catalog), false) = (catalog, files.is_empty()) {
-                    hand_on(&flow, &driver, files.clone(), catalog);
+                    driver.take(files.clone(), catalog);
                     waiting.set(Vec::new());
                 }
             },
         );
     }
-    let (flow, driver) = (flow.clone(), driver.clone());
+    let driver = driver.clone();
     Callback::from(move |files: Vec<web_sys::File>| match &catalog {
-        Some(catalog) => hand_on(&flow, &driver, files, catalog),
+        Some(catalog) => driver.take(files, catalog),
         None => {
             let mut all = (*waiting).clone();
             all.extend(files);
             waiting.set(all);
         }
     })
-}
-
-fn hand_on(
-    flow: &ConversionFlow,
-    driver: &QueueDriver,
-    mut files: Vec<web_sys::File>,
-    catalog: &FormatCatalog,
-) {
-    if driver.has_files() || files.len() > 1 {
-        let held = flow.hand_over_chosen_file();
-        driver.add(held.into_iter().chain(files).collect(), catalog);
-    } else if let Some(file) = files.pop() {
-        flow.choose_file(file, catalog);
-    }
 }
 
 /// Files dropped on the page outside the drop zone (held by the boot script, also before the

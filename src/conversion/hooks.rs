@@ -1,4 +1,4 @@
-//! Hooks for the conversion components: the flow service bound to this page's stores and session,
+//! Hooks for the conversion components: the queue's driver bound to this page's stores and session,
 //! the format catalog (loaded once), and whether the browser is online.
 
 use std::rc::Rc;
@@ -7,9 +7,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yewdux::{use_dispatch, use_store_value};
 
-use super::flow::ConversionFlow;
 use super::formats::{load_formats, FormatsState, FormatsStore};
-use super::store::ConversionStore;
 use crate::api::{use_api, ApiClient};
 use crate::browser::{self, xhr::XhrTransport};
 use crate::queue::{QueueDriver, QueueStore};
@@ -17,18 +15,7 @@ use crate::session::use_session;
 use crate::toast::{ToastService, ToastStore};
 use crate::transport::SharedTransport;
 
-/// The flow service. Uploads go through XHR unless the session's transport is overridden.
-#[hook]
-pub fn use_conversion_flow() -> ConversionFlow {
-    let session = use_session();
-    let client = ApiClient::new(session.manager.clone());
-    let jobs = use_dispatch::<ConversionStore>();
-    let toasts = use_dispatch::<ToastStore>();
-    let upload = use_upload_transport();
-    ConversionFlow::new(client, jobs, ToastService::new(toasts), upload)
-}
-
-/// The queue's driver, on the same request path, stores and upload transport as the flow.
+/// The queue's driver: the page's request path, its queue and toasts, and the upload transport.
 #[hook]
 pub fn use_queue_driver() -> QueueDriver {
     let session = use_session();

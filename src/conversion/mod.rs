@@ -1,13 +1,10 @@
-//! The conversion flow in the app: the stores (formats, the job), the service that runs upload →
-//! convert → poll → download, and the hooks components use. The rules live in the core.
+//! Conversions in the app: the formats store, polling a job until it is done, and the hooks
+//! components use. The queue (`crate::queue`) runs every conversion, one file or many; the rules
+//! live in the core.
 
-pub mod flow;
 pub mod formats;
 pub mod hooks;
 pub mod polling;
-pub mod store;
 
-pub use flow::ConversionFlow;
 pub use formats::{FormatsState, FormatsStore};
-pub use hooks::{use_conversion_flow, use_formats, use_online, use_queue_driver};
-pub use store::ConversionStore;
+pub use hooks::{use_formats, use_online, use_queue_driver};

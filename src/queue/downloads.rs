@@ -5,7 +5,7 @@
 
 use trustyconvert_core::conversion::archive::{unique_names, Crc32, ZipWriter};
 use trustyconvert_core::conversion::queue::{EntryId, EntryState, QueueEvent, DEFAULT_PACING_MS};
-use trustyconvert_core::{converted_file_name, ApiError, ApiErrorKind, JobId};
+use trustyconvert_core::{converted_file_name, ApiError, ApiErrorKind, JobId, SessionEpoch};
 
 use super::driver::QueueDriver;
 use super::store::ArchiveState;
@@ -25,9 +25,10 @@ enum ArchiveStop {
 
 impl QueueDriver {
     /// One click on a finished file's Download. A second click while its token is on the way
-    /// does nothing.
+    /// does nothing; a person who moved on meanwhile (another file, "Convert another file")
+    /// gets nothing of it.
     pub async fn download(&self, id: EntryId) {
-        let Some((job, name)) = self.finished_file(id) else {
+        let Some((job, name, epoch)) = self.finished_file(id) else {
             return;
         };
         let already = self.store.reduce_mut(|store| {
@@ -41,18 +42,25 @@ impl QueueDriver {
             return;
         }
         let outcome = endpoints::download_token(&self.client, &job).await;
-        self.store
-            .reduce_mut(|store| store.downloading.retain(|entry| *entry != id));
+        let current = self.store.reduce_mut(|store| {
+            let current = store.downloading.contains(&id);
+            store.downloading.retain(|entry| *entry != id);
+            current
+        });
+        if !current {
+            return;
+        }
         match outcome {
             Ok(token) => {
                 let url = endpoints::download_url(self.client.session().api_base(), &token);
                 if browser::download::start(&url) {
+                    self.store.reduce_mut(|store| store.downloads_started += 1);
                     self.toasts.success(ToastMessage::Downloading { name });
                 } else {
                     self.toasts.error(ToastMessage::DownloadNotStarted);
                 }
             }
-            Err(error) => self.download_failed(id, error),
+            Err(error) => self.download_failed(epoch, error),
         }
     }
 
@@ -62,13 +70,13 @@ impl QueueDriver {
         if store.archive == ArchiveState::Making {
             return;
         }
-        let files: Vec<(EntryId, JobId, String)> = store
+        let files: Vec<(SessionEpoch, JobId, String)> = store
             .queue
             .entries
             .iter()
             .filter_map(|entry| {
                 self.finished_file(entry.id)
-                    .map(|(job, name)| (entry.id, job, name))
+                    .map(|(job, name, epoch)| (epoch, job, name))
             })
             .collect();
         if files.is_empty() {
@@ -86,9 +94,8 @@ impl QueueDriver {
         let saved = match outcome {
             Ok(parts) => browser::download::save_parts(&parts, ARCHIVE_NAME, "application/zip"),
             Err(ArchiveStop::Api(error)) => {
-                let id = files.first().map(|(id, _, _)| *id);
-                if let Some(id) = id {
-                    self.download_failed(id, error);
+                if let Some((epoch, _, _)) = files.first() {
+                    self.download_failed(*epoch, error);
                 }
                 false
             }
@@ -105,7 +112,7 @@ impl QueueDriver {
 
     async fn make_archive(
         &self,
-        files: &[(EntryId, JobId, String)],
+        files: &[(SessionEpoch, JobId, String)],
         names: &[String],
     ) -> Result<js_sys::Array, ArchiveStop> {
         let parts = js_sys::Array::new();
@@ -142,20 +149,25 @@ impl QueueDriver {
         Ok(parts)
     }
 
-    /// A finished file's job and the name its output is saved under.
-    fn finished_file(&self, id: EntryId) -> Option<(JobId, String)> {
+    /// A finished file's job, the name its output is saved under, and the session of its job.
+    fn finished_file(&self, id: EntryId) -> Option<(JobId, String, SessionEpoch)> {
         let store = self.store.get();
         let entry = store.queue.entry(id)?;
-        let EntryState::Done { job, .. } = &entry.state else {
+        let EntryState::Done { job, epoch, .. } = &entry.state else {
             return None;
         };
         let target = store.queue.target_of(id)?;
-        Some((job.clone(), converted_file_name(&entry.name, target)))
+        Some((
+            job.clone(),
+            converted_file_name(&entry.name, target),
+            *epoch,
+        ))
     }
 
-    /// A download refused for pacing pauses downloads; a job gone with its session is redone;
-    /// anything else is said in a toast and leaves the file as it is.
-    fn download_failed(&self, id: EntryId, error: ApiError) {
+    /// A download refused for pacing pauses downloads; a job gone with its session (`epoch`,
+    /// the job's) is redone, and one file is downloaded once it is done again; anything else
+    /// is said in a toast and leaves the file as it is.
+    fn download_failed(&self, epoch: SessionEpoch, error: ApiError) {
         match error.kind {
             ApiErrorKind::Cancelled => return,
             ApiErrorKind::RateLimited { retry_after_secs } => {
@@ -169,11 +181,11 @@ impl QueueDriver {
             _ => {}
         }
         let session = self.client.session().store();
-        let gone = self.store.get().queue.entry(id).is_some_and(
-            |entry| matches!(entry.state, EntryState::Done { epoch, .. } if epoch != session.epoch),
-        );
-        if gone && !session.user_closed {
+        if epoch != session.epoch && !session.user_closed {
             self.toasts.info(ToastMessage::RenewedBeforeDownload);
+            self.store.reduce_mut(|store| {
+                store.download_when_done = store.queue.entries.len() == 1;
+            });
             return self.session_changed(session.epoch);
         }
         log::warn!("queue: download: {error}");

@@ -1,16 +1,19 @@
 //! `QueueDriver`: carries out what the core's scheduler orders (uploads, conversions) through
-//! the one request path the single-file flow uses, so a session expiry, a token rotation or a
-//! server restart is recovered once for every file; reports back with `QueueEvent`s, and wakes
-//! the queue when a step paused by the server may go again.
+//! the one request path, so a session expiry, a token rotation or a server restart is
+//! recovered once for every file; reports back with `QueueEvent`s, and wakes the queue when a
+//! step paused by the server may go again. One file is a queue of one: it also gets the
+//! one-file view's toasts, its choice of file and its wait before a retry.
 
 use std::rc::Rc;
 use std::time::Duration;
 
 use trustyconvert_core::conversion::queue::{EntryId, EntryState, Order, QueueEvent, Step};
-use trustyconvert_core::conversion::recovery::{conversion_accepted, convert_outcome_unknown};
+use trustyconvert_core::conversion::recovery::{
+    conversion_accepted, convert_outcome_unknown, retry_not_before_ms, seconds_left,
+};
 use trustyconvert_core::{
-    validate_file, ApiError, ApiErrorKind, FormatCatalog, JobFailure, JobId, MissingFeature,
-    RemoteStatus,
+    converted_file_name, validate_file, ApiError, ApiErrorKind, FileRejection, FormatCatalog,
+    JobFailure, JobId, JobState, MissingFeature, RemoteStatus, SessionEpoch, ValidatedFile,
 };
 use wasm_bindgen_futures::spawn_local;
 use yewdux::Dispatch;
@@ -19,8 +22,18 @@ use super::store::{Announcement, QueueStore};
 use crate::api::{endpoints, ApiClient, ApiRequest};
 use crate::browser::{self, abort::AbortHandle, clock};
 use crate::conversion::polling::{poll_until_done, PollEnd};
-use crate::toast::ToastService;
+use crate::toast::{ToastMessage, ToastService};
 use crate::transport::{Body, SharedTransport};
+
+/// Pause before sending `/convert` again after its first answer was lost: a server that just
+/// failed gets a moment.
+const RESEND_CONVERT_AFTER: Duration = Duration::from_millis(800);
+
+/// A file as validated on its own, with the browser's `File`.
+type Checked = (
+    web_sys::File,
+    Result<ValidatedFile, (String, FileRejection)>,
+);
 
 /// Cheap to clone; all state is in the store.
 #[derive(Clone, PartialEq)]
@@ -46,20 +59,44 @@ impl QueueDriver {
         }
     }
 
-    /// Takes files, each validated on its own before any request: a refused one shows why and
-    /// the others go on. Each type gets its default target unless one was chosen already.
-    pub fn add(&self, files: Vec<web_sys::File>, catalog: &FormatCatalog) {
-        let validated = files
-            .iter()
+    /// Files chosen or dropped, each validated on its own before any request. One file where
+    /// one can be chosen is the one-file view's choice: it replaces a file chosen and not
+    /// started, and a refused one leaves the chosen file as it is. Several files, or any while
+    /// a file converts or the queue holds several, join the queue (a refused one shows why).
+    pub fn take(&self, files: Vec<web_sys::File>, catalog: &FormatCatalog) {
+        let checked: Vec<Checked> = files
+            .into_iter()
             .map(|file| {
-                let name = browser::file::name_of(file);
-                validate_file(&name, browser::file::size_of(file), catalog)
-                    .map_err(|rejection| (name, rejection))
+                let name = browser::file::name_of(&file);
+                let valid = validate_file(&name, browser::file::size_of(&file), catalog)
+                    .map_err(|rejection| (name, rejection));
+                (file, valid)
             })
             .collect();
+        let queue = &self.store.get().queue;
+        let chooses_one = checked.len() == 1
+            && (queue.entries.is_empty()
+                || queue.one_file().is_some_and(|job| job.takes_a_new_file()));
+        if chooses_one {
+            if let Some((_, Err((_, rejection)))) = checked.first() {
+                let rejection = rejection.clone();
+                return self
+                    .store
+                    .reduce_mut(|store| store.rejection = Some(rejection));
+            }
+            self.dismiss_failure_toast();
+            self.store.reduce_mut(QueueStore::clear);
+        }
+        self.add(checked, catalog);
+    }
+
+    /// Each type gets its default target unless one was chosen already.
+    fn add(&self, checked: Vec<Checked>, catalog: &FormatCatalog) {
         self.store.reduce_mut(|store| {
+            let (files, validated): (Vec<_>, Vec<_>) = checked.into_iter().unzip();
             let added = store.queue.add(validated);
             store.over_limit = added.over_limit;
+            store.rejection = None;
             // Only the last files are ever over the limit: the added ones are the first.
             for (id, file) in added.entries.iter().zip(files) {
                 store.hold_file(*id, file);
@@ -77,14 +114,14 @@ impl QueueDriver {
         self.pump();
     }
 
-    /// Whether the queue holds files (then every new file joins it).
-    pub fn has_files(&self) -> bool {
-        !self.store.get().queue.entries.is_empty()
-    }
-
-    /// "Convert N files": the queue runs, and so do files added later; cancelled ones go again.
+    /// "Convert N files" (or Convert, for one file): the queue runs, and so do files added
+    /// later; cancelled ones go again (a job the server holds is resumed, not sent again).
     pub fn start(&self) {
+        self.dismiss_failure_toast();
+        let epoch = self.client.session().store().epoch;
         self.store.reduce_mut(|store| {
+            // A job held from an older session is gone: that file is sent again.
+            store.queue.apply(QueueEvent::SessionReplaced { epoch });
             store.running = true;
             let cancelled: Vec<EntryId> = store
                 .queue
@@ -120,11 +157,24 @@ impl QueueDriver {
     }
 
     pub fn cancel(&self, id: EntryId) {
+        let one_file = self.store.get().queue.one_file();
         self.store.reduce_mut(|store| {
             store.stop(id);
             store.queue.apply(QueueEvent::Cancel(id));
         });
+        match one_file {
+            Some(JobState::Uploading { .. }) => self.toasts.info(ToastMessage::Cancelled),
+            // The server may well finish it: Convert resumes that job.
+            Some(job) if job.is_busy() => self.toasts.info(ToastMessage::StoppedWaiting),
+            _ => {}
+        }
         self.pump();
+    }
+
+    /// "Convert another file": back to the start; the session stays.
+    pub fn reset(&self) {
+        self.dismiss_failure_toast();
+        self.store.reduce_mut(QueueStore::clear);
     }
 
     pub fn remove(&self, id: EntryId) {
@@ -132,24 +182,51 @@ impl QueueDriver {
             store.forget(id);
             store.queue.apply(QueueEvent::Remove(id));
             if store.queue.entries.is_empty() {
-                *store = QueueStore::default();
+                store.clear();
             }
         });
         self.pump();
     }
 
+    /// Tries `id` again, not before the server's `Retry-After` has passed (the one-file view's
+    /// button counts down; this guards other callers).
     pub fn retry(&self, id: EntryId) {
+        let waiting = self.store.get().retry_not_before;
+        if waiting.is_some_and(|until| seconds_left(until, clock::now_ms()) > 0) {
+            return;
+        }
+        self.dismiss_failure_toast();
+        let epoch = self.client.session().store().epoch;
         self.store.reduce_mut(|store| {
+            store.queue.apply(QueueEvent::SessionReplaced { epoch });
             store.running = true;
             store.quota_full = false;
+            store.retry_not_before = None;
             store.queue.apply(QueueEvent::Retry(id));
         });
         self.pump();
     }
 
+    /// A new session. Several files: the jobs of the old one are gone and their files go again
+    /// at once, once for the whole queue. One file is redone when a request finds its job gone,
+    /// as the one-file app always did, so a finished file is converted again only if it is
+    /// downloaded.
+    pub fn session_renewed(&self, epoch: SessionEpoch) {
+        if self.store.get().queue.entries.len() > 1 {
+            self.session_changed(epoch);
+        }
+    }
+
     /// The session changed under the queue: jobs of the old one are gone and their files go
     /// again, once for the whole queue.
-    pub fn session_changed(&self, epoch: trustyconvert_core::SessionEpoch) {
+    pub fn session_changed(&self, epoch: SessionEpoch) {
+        let store = self.store.get();
+        let one_file_redone = store.queue.entries.len() == 1
+            && store.queue.holds_jobs_outside(epoch)
+            && !store.download_when_done;
+        if one_file_redone {
+            self.toasts.info(ToastMessage::Renewed);
+        }
         self.store
             .reduce_mut(|store| store.queue.apply(QueueEvent::SessionReplaced { epoch }));
         self.pump();
@@ -310,7 +387,7 @@ impl QueueDriver {
             PollEnd::Finished(status) if status.status == RemoteStatus::Completed => {
                 let output_size = status.output_size;
                 if self.report(id, ticket, QueueEvent::Completed { id, output_size }) {
-                    self.announce(id, None);
+                    self.converted(id);
                 }
             }
             PollEnd::Finished(status) => self.finished(
@@ -340,12 +417,14 @@ impl QueueDriver {
             Err(error) if convert_outcome_unknown(&error) => error,
             Err(error) => return Err(error),
         };
+        log::info!("convert: {error}; checking whether the job started");
         let status = endpoints::job_status(&self.client, job)
             .await
             .map_err(|_| error.clone())?;
         if conversion_accepted(status.status) {
             return Ok(());
         }
+        gloo::timers::future::sleep(RESEND_CONVERT_AFTER).await;
         endpoints::convert(&self.client, job, target, Some(source))
             .await
             .map(|_| ())
@@ -376,15 +455,7 @@ impl QueueDriver {
         if session.user_closed {
             return;
         }
-        let replaced = self.store.get().queue.entries.iter().any(|entry| {
-            matches!(
-                &entry.state,
-                EntryState::Uploaded { epoch, .. }
-                    | EntryState::Converting { epoch, .. }
-                    | EntryState::Done { epoch, .. } if *epoch != session.epoch
-            )
-        });
-        if replaced {
+        if self.store.get().queue.holds_jobs_outside(session.epoch) {
             log::info!("queue: the session was replaced; redoing its files");
             return self.session_changed(session.epoch);
         }
@@ -415,10 +486,56 @@ impl QueueDriver {
                 EntryState::Failed(failure) => Some(failure.clone()),
                 _ => None,
             });
-        if let Some(failure) = failed {
-            // What failed is on the page; the log keeps the request's own line.
-            log::warn!("queue: a file failed");
-            self.announce(id, Some(failure));
+        let Some(failure) = failed else {
+            return;
+        };
+        // What failed is on the page; the log keeps the request's own line.
+        log::warn!("queue: a file failed");
+        self.announce(id, Some(failure.clone()));
+        if self.store.get().queue.entries.len() == 1 {
+            let (toast, not_before) = match &failure {
+                JobFailure::Api(error) => (
+                    self.toasts.api_error(error),
+                    retry_not_before_ms(error, now_ms),
+                ),
+                _ => (self.toasts.error(ToastMessage::Job(failure)), None),
+            };
+            self.store.reduce_mut(|store| {
+                store.failure_toast = Some(toast);
+                store.retry_not_before = not_before;
+            });
+        }
+    }
+
+    /// One file converted: the one-file view says so in a toast, and downloads it when the
+    /// person had clicked Download before it had to be redone.
+    fn converted(&self, id: EntryId) {
+        self.announce(id, None);
+        let store = self.store.get();
+        let (Some(entry), Some(target), 1) = (
+            store.queue.entry(id),
+            store.queue.target_of(id),
+            store.queue.entries.len(),
+        ) else {
+            return;
+        };
+        self.toasts.success(ToastMessage::Done {
+            name: converted_file_name(&entry.name, target),
+        });
+        if store.download_when_done {
+            self.store
+                .reduce_mut(|store| store.download_when_done = false);
+            let driver = self.clone();
+            spawn_local(async move { driver.download(id).await });
+        }
+    }
+
+    /// The person acted on the last failure: its toast has said its piece (the failure stays
+    /// on the page while it is shown).
+    fn dismiss_failure_toast(&self) {
+        let toast = self.store.reduce_mut(|store| store.failure_toast.take());
+        if let Some(id) = toast {
+            self.toasts.dismiss(id);
         }
     }
 

@@ -1,9 +1,10 @@
 //! `QueueStore`: the queue's state (the core's scheduler) and what the page holds for it: each
 //! file's browser `File` (kept so it can be sent again after a session change), the aborts of
-//! the uploads in flight, and which task may still report for each file.
+//! the uploads in flight, which task may still report for each file, and what the one-file
+//! view needs besides (a refused file's reason, the wait before a retry, its error toast).
 
 use trustyconvert_core::conversion::queue::{EntryId, Queue};
-use trustyconvert_core::JobFailure;
+use trustyconvert_core::{FileRejection, JobFailure};
 use yewdux::Store;
 
 use crate::browser::abort::AbortHandle;
@@ -46,6 +47,19 @@ pub struct QueueStore {
     pub archive: ArchiveState,
     /// When the driver's timer next wakes the queue (a paused step may go again).
     pub wake_at: Option<f64>,
+    /// One file: why the file chosen last was refused (shown at the drop zone; a file already
+    /// chosen stays).
+    pub rejection: Option<FileRejection>,
+    /// One file: the server asked to wait (`Retry-After`) until this time (ms since the epoch);
+    /// "Try again" counts down to it.
+    pub retry_not_before: Option<f64>,
+    /// One file: the error toast of its last failure; it goes when the person acts, so stale
+    /// errors do not pile up over the page.
+    pub failure_toast: Option<u64>,
+    /// One file: downloads started for its result (each click is one).
+    pub downloads_started: u32,
+    /// One file: Download found the job gone with its session; it downloads once redone.
+    pub download_when_done: bool,
 }
 
 impl QueueStore {
@@ -92,6 +106,16 @@ impl QueueStore {
         for id in ids {
             self.stop(id);
         }
+    }
+
+    /// Back to no file at all. Tickets keep counting, so a task of a file that was here never
+    /// speaks for one added later.
+    pub fn clear(&mut self) {
+        self.stop_all();
+        *self = QueueStore {
+            last_ticket: self.last_ticket,
+            ..QueueStore::default()
+        };
     }
 
     /// Forgets `id` altogether (the person removed it).

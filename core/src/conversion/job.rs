@@ -1,5 +1,6 @@
-//! The client's view of one conversion as a state machine (`next(state, event) -> state`), the
-//! server's job status read tolerantly, and the adaptive polling interval.
+//! What the one-file view shows of a conversion (`JobState`, made from the queue's only file),
+//! why a conversion failed, the server's job status read tolerantly, and the adaptive polling
+//! interval.
 
 use serde_json::Value;
 
@@ -8,7 +9,6 @@ use super::validate::ValidatedFile;
 use crate::api::error::{ApiError, ApiErrorKind};
 use crate::decimal::Decimal;
 use crate::i18n::{fill, Catalogue};
-use crate::ids::JobId;
 
 /// First poll interval; conversions of small files finish within a second or two.
 pub const POLL_INITIAL_MS: u64 = 500;
@@ -38,7 +38,7 @@ pub struct JobPlan {
     pub target: String,
 }
 
-/// Where a conversion is.
+/// Where a conversion is, as the one-file view shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobState {
     Idle,
@@ -48,24 +48,21 @@ pub enum JobState {
     },
     Uploading {
         plan: JobPlan,
-        job_id: JobId,
         sent: u64,
         total: u64,
     },
+    /// On the server; the conversion is being asked for.
     Uploaded {
         plan: JobPlan,
-        job_id: JobId,
     },
     Converting {
         plan: JobPlan,
-        job_id: JobId,
         /// 0–100 when the server reports it.
         progress: Option<u8>,
         queued: bool,
     },
     Completed {
         plan: JobPlan,
-        job_id: JobId,
         output_size: Option<u64>,
     },
     Failed {
@@ -217,35 +214,6 @@ impl RemoteJobStatus {
     }
 }
 
-/// What happened to the conversion.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobEvent {
-    FileChosen(ValidatedFile),
-    TargetChosen(String),
-    UploadStarted {
-        job_id: JobId,
-    },
-    UploadProgress {
-        sent: u64,
-        total: u64,
-    },
-    /// The upload is being sent again from its first byte (the API client re-sent it after a
-    /// CSRF or session recovery): progress starts over instead of staying at the old attempt's.
-    UploadRestarted,
-    UploadFinished,
-    ConversionQueued,
-    StatusReported(RemoteJobStatus),
-    Failed(JobFailure),
-    TimedOut,
-    /// The session was replaced (epoch changed): the job is gone with it; redo from the file.
-    SessionChanged,
-    /// Try again after a failure, from the same file and target.
-    Retry,
-    /// The person cancelled the upload or conversion: back to the chosen file and target.
-    Cancelled,
-    Reset,
-}
-
 impl JobState {
     pub fn is_busy(&self) -> bool {
         matches!(
@@ -281,132 +249,6 @@ impl JobState {
             JobState::Uploading { sent, total, .. } => Some(percent(*sent, *total)),
             _ => None,
         }
-    }
-}
-
-fn chosen_again(plan: &JobPlan) -> JobState {
-    JobState::FileChosen {
-        file: plan.file.clone(),
-        target: Some(plan.target.clone()),
-    }
-}
-
-/// The transition function. An event that makes no sense in a state leaves it unchanged (a late
-/// progress event after a failure, a second click), so callers need no guards.
-pub fn next(state: JobState, event: JobEvent) -> JobState {
-    use JobEvent as E;
-    use JobState as S;
-    match (state, event) {
-        (_, E::Reset) => S::Idle,
-        (state, E::FileChosen(file)) if !state.is_busy() => S::FileChosen { file, target: None },
-        (S::FileChosen { file, .. }, E::TargetChosen(target)) => S::FileChosen {
-            file,
-            target: Some(target),
-        },
-        (
-            S::FileChosen {
-                file,
-                target: Some(target),
-            },
-            E::UploadStarted { job_id },
-        ) => S::Uploading {
-            total: file.size,
-            plan: JobPlan { file, target },
-            job_id,
-            sent: 0,
-        },
-        (
-            S::Uploading {
-                plan,
-                job_id,
-                sent: old_sent,
-                total: old_total,
-            },
-            E::UploadProgress { sent, total },
-        ) => {
-            let total = if total > 0 { total } else { old_total };
-            S::Uploading {
-                plan,
-                job_id,
-                sent: sent.min(total).max(old_sent.min(total)),
-                total,
-            }
-        }
-        (
-            S::Uploading {
-                plan,
-                job_id,
-                total,
-                ..
-            },
-            E::UploadRestarted,
-        ) => S::Uploading {
-            plan,
-            job_id,
-            sent: 0,
-            total,
-        },
-        (S::Uploading { plan, job_id, .. }, E::UploadFinished) => S::Uploaded { plan, job_id },
-        (S::Uploaded { plan, job_id }, E::ConversionQueued) => S::Converting {
-            plan,
-            job_id,
-            progress: None,
-            queued: true,
-        },
-        (
-            S::Uploaded { plan, job_id } | S::Converting { plan, job_id, .. },
-            E::StatusReported(r),
-        ) => match r.status {
-            RemoteStatus::Completed => S::Completed {
-                plan,
-                job_id,
-                output_size: r.output_size,
-            },
-            RemoteStatus::Failed => S::Failed {
-                plan: Some(plan),
-                failure: JobFailure::Conversion { message: r.error },
-            },
-            RemoteStatus::Uploaded => S::Uploaded { plan, job_id },
-            RemoteStatus::Queued | RemoteStatus::Processing => S::Converting {
-                plan,
-                job_id,
-                progress: r.progress,
-                queued: r.status == RemoteStatus::Queued,
-            },
-        },
-        // The job could not even start (the browser lacks what the upload needs): say so
-        // rather than leaving the person at a Convert button that does nothing.
-        (
-            S::FileChosen {
-                file,
-                target: Some(target),
-            },
-            E::Failed(failure),
-        ) => S::Failed {
-            plan: Some(JobPlan { file, target }),
-            failure,
-        },
-        (state, E::Failed(failure)) if state.is_busy() || matches!(state, S::Completed { .. }) => {
-            S::Failed {
-                plan: state.plan().cloned(),
-                failure,
-            }
-        }
-        (state, E::TimedOut) if state.is_busy() => S::Failed {
-            plan: state.plan().cloned(),
-            failure: JobFailure::TimedOut,
-        },
-        (state, E::SessionChanged) if state.is_busy() || matches!(state, S::Completed { .. }) => {
-            state.plan().map_or(S::Idle, chosen_again)
-        }
-        (
-            S::Failed {
-                plan: Some(plan), ..
-            },
-            E::Retry,
-        ) => chosen_again(&plan),
-        (state, E::Cancelled) if state.is_busy() => state.plan().map_or(S::Idle, chosen_again),
-        (state, _) => state,
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod archive;
 pub mod formats;
 pub mod job;
+pub mod one_file;
 pub mod progress;
 pub mod queue;
 pub mod recovery;

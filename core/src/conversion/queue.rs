@@ -83,7 +83,7 @@ impl EntryState {
     }
 
     /// The job on the server and the session it belongs to.
-    fn job(&self) -> Option<(&JobId, SessionEpoch)> {
+    pub fn job(&self) -> Option<(&JobId, SessionEpoch)> {
         match self {
             EntryState::Uploaded { job, epoch }
             | EntryState::Converting { job, epoch, .. }
@@ -101,6 +101,8 @@ pub struct Entry {
     /// Canonical extension (`jpg`), empty when the file was refused before it had one.
     pub extension: String,
     pub size: u64,
+    /// The largest upload its type allows (for the one-file view's facts).
+    pub max_size: u64,
     /// This file's own target, overriding the one shared by its type.
     pub target: Option<String>,
     pub state: EntryState,
@@ -227,6 +229,7 @@ impl Queue {
                     name: file.name,
                     extension: file.extension,
                     size: file.size,
+                    max_size: file.max_size,
                     target: None,
                     state: EntryState::Waiting,
                     redos: 0,
@@ -238,6 +241,7 @@ impl Queue {
                     name,
                     extension: String::new(),
                     size: 0,
+                    max_size: 0,
                     target: None,
                     state: EntryState::Rejected(rejection),
                     redos: 0,
@@ -294,6 +298,13 @@ impl Queue {
             .target
             .as_deref()
             .or_else(|| self.shared_target(&entry.extension))
+    }
+
+    /// Whether a file's job belongs to a session other than `epoch` (it is gone with it).
+    pub fn holds_jobs_outside(&self, epoch: SessionEpoch) -> bool {
+        self.entries
+            .iter()
+            .any(|entry| entry.state.job().is_some_and(|(_, held)| held != epoch))
     }
 
     /// Until when `step` waits for the server's limit at `now_ms` (`None`: it may go).
@@ -509,14 +520,20 @@ impl Queue {
     }
 
     fn failed(&mut self, id: EntryId, step: Step, failure: JobFailure, now_ms: f64) {
-        let Some(entry) = self.entry_mut(id) else {
-            return;
-        };
-        if !entry.state.is_in_flight() {
+        if !self
+            .entry(id)
+            .is_some_and(|entry| entry.state.is_in_flight())
+        {
             // Cancelled or removed meanwhile: its late failure changes nothing.
             return;
         }
-        if let Some(until_ms) = pacing(&failure, now_ms) {
+        // A queue of one is the one-file view, where a 429 fails with the server's wait and
+        // "Try again" counts it down; several files pace instead and go on by themselves.
+        let several = self.entries.len() > 1;
+        let Some(entry) = self.entry_mut(id) else {
+            return;
+        };
+        if let Some(until_ms) = pacing(&failure, now_ms).filter(|_| several) {
             // The queue's normal pacing: back to waiting for the same step.
             entry.state = match std::mem::replace(&mut entry.state, EntryState::Waiting) {
                 EntryState::Converting { job, epoch, .. } => EntryState::Uploaded { job, epoch },

@@ -186,7 +186,8 @@ fn a_rate_limit_pauses_the_step_for_the_whole_queue_and_fails_no_file() {
 
 #[test]
 fn a_busy_conversion_slot_puts_the_job_back_and_waits() {
-    let (mut queue, ids) = pngs(1);
+    // Two files: one file alone fails with the wait instead (see one_file_tests).
+    let (mut queue, ids) = pngs(2);
     queue.start_due(NOW);
     uploaded(&mut queue, ids[0], 1);
     queue.start_due(NOW);
