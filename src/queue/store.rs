@@ -26,7 +26,7 @@ pub enum ArchiveState {
     Failed,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Store)]
+#[derive(Debug, Clone, Default)]
 pub struct QueueStore {
     pub queue: Queue,
     /// The browser's own files: never read into wasm memory, sent as they are.
@@ -60,6 +60,18 @@ pub struct QueueStore {
     pub downloads_started: u32,
     /// One file: Download found the job gone with its session; it downloads once redone.
     pub download_when_done: bool,
+}
+
+/// Notifies on every change: comparing the whole queue (each file, its state, its failure) first
+/// costs the bundle more code than the few renders it would spare.
+impl Store for QueueStore {
+    fn new(_: &yewdux::Context) -> Self {
+        Self::default()
+    }
+
+    fn should_notify(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl QueueStore {

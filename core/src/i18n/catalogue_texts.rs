@@ -447,7 +447,7 @@ impl Catalogue {
     /// The same, from JSON already parsed (the app parses with the browser's own parser).
     pub fn from_page_value(value: &serde_json::Value) -> Result<Self, String> {
         let code = value["code"].as_str().unwrap_or_default();
-        let info = by_code(code).ok_or_else(|| format!("texts of an unknown language {code:?}"))?;
+        let info = by_code(code).ok_or_else(|| format!("texts of an unknown language '{code}'"))?;
         let texts = value["texts"]
             .as_array()
             .ok_or("no texts")?
