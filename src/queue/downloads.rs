@@ -31,7 +31,7 @@ impl QueueDriver {
         let Some((job, name, epoch)) = self.finished_file(id) else {
             return;
         };
-        let already = self.store.reduce_mut(|store| {
+        let already = self.change(|store| {
             let already = store.downloading.contains(&id);
             if !already {
                 store.downloading.push(id);
@@ -42,7 +42,7 @@ impl QueueDriver {
             return;
         }
         let outcome = endpoints::download_token(&self.client, &job).await;
-        let current = self.store.reduce_mut(|store| {
+        let current = self.change(|store| {
             let current = store.downloading.contains(&id);
             store.downloading.retain(|entry| *entry != id);
             current
@@ -54,7 +54,7 @@ impl QueueDriver {
             Ok(token) => {
                 let url = endpoints::download_url(self.client.session().api_base(), &token);
                 if browser::download::start(&url) {
-                    self.store.reduce_mut(|store| store.downloads_started += 1);
+                    self.change(|store| store.downloads_started += 1);
                     self.toasts.success(ToastMessage::Downloading { name });
                 } else {
                     self.toasts.error(ToastMessage::DownloadNotStarted);
@@ -82,8 +82,7 @@ impl QueueDriver {
         if files.is_empty() {
             return;
         }
-        self.store
-            .reduce_mut(|store| store.archive = ArchiveState::Making);
+        self.change(|store| store.archive = ArchiveState::Making);
         let names = unique_names(
             &files
                 .iter()
@@ -101,7 +100,7 @@ impl QueueDriver {
             }
             Err(ArchiveStop::Broken) => false,
         };
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             store.archive = if saved {
                 ArchiveState::Idle
             } else {
@@ -174,16 +173,14 @@ impl QueueDriver {
                 let wait =
                     retry_after_secs.map_or(DEFAULT_PACING_MS, |secs| f64::from(secs) * 1000.0);
                 let until_ms = clock::now_ms() + wait;
-                self.store.reduce_mut(|store| {
-                    store.queue.apply(QueueEvent::DownloadLimited { until_ms })
-                });
+                self.change(|store| store.queue.apply(QueueEvent::DownloadLimited { until_ms }));
             }
             _ => {}
         }
         let session = self.client.session().store();
         if epoch != session.epoch && !session.user_closed {
             self.toasts.info(ToastMessage::RenewedBeforeDownload);
-            self.store.reduce_mut(|store| {
+            self.change(|store| {
                 store.download_when_done = store.queue.entries.len() == 1;
             });
             return self.session_changed(session.epoch);

@@ -80,19 +80,17 @@ impl QueueDriver {
         if chooses_one {
             if let Some((_, Err((_, rejection)))) = checked.first() {
                 let rejection = rejection.clone();
-                return self
-                    .store
-                    .reduce_mut(|store| store.rejection = Some(rejection));
+                return self.change(|store| store.rejection = Some(rejection));
             }
             self.dismiss_failure_toast();
-            self.store.reduce_mut(QueueStore::clear);
+            self.change(QueueStore::clear);
         }
         self.add(checked, catalog);
     }
 
     /// Each type gets its default target unless one was chosen already.
     fn add(&self, checked: Vec<Checked>, catalog: &FormatCatalog) {
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             let (files, validated): (Vec<_>, Vec<_>) = checked.into_iter().unzip();
             let added = store.queue.add(validated);
             store.over_limit = added.over_limit;
@@ -119,7 +117,7 @@ impl QueueDriver {
     pub fn start(&self) {
         self.dismiss_failure_toast();
         let epoch = self.client.session().store().epoch;
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             // A job held from an older session is gone: that file is sent again.
             store.queue.apply(QueueEvent::SessionReplaced { epoch });
             store.running = true;
@@ -138,13 +136,12 @@ impl QueueDriver {
     }
 
     pub fn set_shared_target(&self, extension: &str, target: &str) {
-        self.store
-            .reduce_mut(|store| store.queue.set_shared_target(extension, target));
+        self.change(|store| store.queue.set_shared_target(extension, target));
         self.pump();
     }
 
     pub fn set_target(&self, id: EntryId, target: String) {
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             let shared = store
                 .queue
                 .entry(id)
@@ -158,7 +155,7 @@ impl QueueDriver {
 
     pub fn cancel(&self, id: EntryId) {
         let one_file = self.store.get().queue.one_file();
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             store.stop(id);
             store.queue.apply(QueueEvent::Cancel(id));
         });
@@ -174,11 +171,11 @@ impl QueueDriver {
     /// "Convert another file": back to the start; the session stays.
     pub fn reset(&self) {
         self.dismiss_failure_toast();
-        self.store.reduce_mut(QueueStore::clear);
+        self.change(QueueStore::clear);
     }
 
     pub fn remove(&self, id: EntryId) {
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             store.forget(id);
             store.queue.apply(QueueEvent::Remove(id));
             if store.queue.entries.is_empty() {
@@ -197,7 +194,7 @@ impl QueueDriver {
         }
         self.dismiss_failure_toast();
         let epoch = self.client.session().store().epoch;
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             store.queue.apply(QueueEvent::SessionReplaced { epoch });
             store.running = true;
             store.quota_full = false;
@@ -227,14 +224,13 @@ impl QueueDriver {
         if one_file_redone {
             self.toasts.info(ToastMessage::Renewed);
         }
-        self.store
-            .reduce_mut(|store| store.queue.apply(QueueEvent::SessionReplaced { epoch }));
+        self.change(|store| store.queue.apply(QueueEvent::SessionReplaced { epoch }));
         self.pump();
     }
 
     /// The person closed the session: everything stops; nothing restarts by itself.
     pub fn session_closed(&self) {
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             store.stop_all();
             store.running = false;
             store.queue.apply(QueueEvent::SessionClosed);
@@ -244,7 +240,7 @@ impl QueueDriver {
     /// Starts what the scheduler says may start now, and sets the timer for a paused step.
     pub(super) fn pump(&self) {
         let now = clock::now_ms();
-        let orders = self.store.reduce_mut(|store| {
+        let orders = self.change(|store| {
             if !store.running {
                 return Vec::new();
             }
@@ -286,19 +282,30 @@ impl QueueDriver {
         if store.wake_at == Some(at) {
             return;
         }
-        self.store.reduce_mut(|store| store.wake_at = Some(at));
+        self.change(|store| store.wake_at = Some(at));
         let driver = self.clone();
         spawn_local(async move {
             gloo::timers::future::sleep(Duration::from_millis((at - now).max(0.0) as u64 + 1))
                 .await;
-            driver.store.reduce_mut(|store| store.wake_at = None);
+            driver.change(|store| store.wake_at = None);
             driver.pump();
         });
     }
 
+    /// Changes the store through one instance of yewdux's `reduce_mut`: each closure type would
+    /// get its own copy of its borrow, copy-on-write and notify code.
+    pub(super) fn change<R>(&self, change: impl FnOnce(&mut QueueStore) -> R) -> R {
+        let mut change = Some(change);
+        let mut result = None;
+        reduce(&self.store, &mut |store| {
+            result = change.take().map(|change| change(store));
+        });
+        result.expect("reduce_mut runs its closure once")
+    }
+
     /// Applies `event` when the task holding `ticket` still speaks for `id`.
     fn report(&self, id: EntryId, ticket: u64, event: QueueEvent) -> bool {
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             let current = store.is_current(id, ticket);
             if current {
                 store.queue.apply(event);
@@ -327,9 +334,9 @@ impl QueueDriver {
                 driver.report(id, ticket, QueueEvent::UploadProgress { id, sent, total });
             })
         });
-        self.store.reduce_mut(|store| store.hold_abort(id, abort));
+        self.change(|store| store.hold_abort(id, abort));
         let outcome = endpoints::upload(&self.client, &file, &job, request).await;
-        self.store.reduce_mut(|store| store.release_abort(id));
+        self.change(|store| store.release_abort(id));
         match outcome {
             Ok(_) => {
                 let epoch = self.client.session().store().epoch;
@@ -460,7 +467,7 @@ impl QueueDriver {
             return self.session_changed(session.epoch);
         }
         if error.kind == ApiErrorKind::QuotaFull {
-            self.store.reduce_mut(|store| store.quota_full = true);
+            self.change(|store| store.quota_full = true);
         }
         self.finished(id, ticket, step, JobFailure::Api(error));
     }
@@ -500,7 +507,7 @@ impl QueueDriver {
                 ),
                 _ => (self.toasts.error(ToastMessage::Job(failure)), None),
             };
-            self.store.reduce_mut(|store| {
+            self.change(|store| {
                 store.failure_toast = Some(toast);
                 store.retry_not_before = not_before;
             });
@@ -523,8 +530,7 @@ impl QueueDriver {
             name: converted_file_name(&entry.name, target),
         });
         if store.download_when_done {
-            self.store
-                .reduce_mut(|store| store.download_when_done = false);
+            self.change(|store| store.download_when_done = false);
             let driver = self.clone();
             spawn_local(async move { driver.download(id).await });
         }
@@ -533,14 +539,14 @@ impl QueueDriver {
     /// The person acted on the last failure: its toast has said its piece (the failure stays
     /// on the page while it is shown).
     fn dismiss_failure_toast(&self) {
-        let toast = self.store.reduce_mut(|store| store.failure_toast.take());
+        let toast = self.change(|store| store.failure_toast.take());
         if let Some(id) = toast {
             self.toasts.dismiss(id);
         }
     }
 
     fn announce(&self, id: EntryId, failure: Option<JobFailure>) {
-        self.store.reduce_mut(|store| {
+        self.change(|store| {
             if let Some(entry) = store.queue.entry(id) {
                 store.announcement = Some(Announcement {
                     name: entry.name.clone(),
@@ -549,4 +555,8 @@ impl QueueDriver {
             }
         });
     }
+}
+
+fn reduce(store: &Dispatch<QueueStore>, change: &mut dyn FnMut(&mut QueueStore)) {
+    store.reduce_mut(|queue| change(queue));
 }
