@@ -13,6 +13,5 @@ pub mod json;
 pub mod online;
 pub mod page;
 pub mod random;
-pub mod stream;
 pub mod visibility;
 pub mod xhr;

@@ -60,28 +60,26 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
     // The one file's place in the queue (there is none while no file is chosen).
     let id = queue.entries.first().map(|entry| entry.id);
     let headings = use_step_headings(state_name(&job));
-    let retry_wait = use_countdown(store.retry_not_before);
-    // Only a queue can be paused (and the prerender, which has none, has no clock to read).
-    let paused_seconds = use_countdown(
-        queued
-            .then(|| queue.next_wake(browser::clock::now_ms()))
-            .flatten(),
-    );
+    // One countdown: the queue's pause for the server's limit, or one file's wait before a
+    // retry. Only a queue reads the clock here (the prerender, which has none, has no clock).
+    let wait = use_countdown(if queued {
+        queue.next_wake(browser::clock::now_ms())
+    } else {
+        store.retry_not_before
+    });
+    let (retry_wait, paused_seconds) = if queued { (0, wait) } else { (wait, 0) };
 
     {
-        // Closing the session deleted the jobs on the server; keep only the files.
+        // Closing the session deleted the jobs on the server: keep only the files. A new
+        // session: the jobs of the old one are gone.
         let driver = driver.clone();
         let closed = session.state.phase == SessionPhase::Closed;
-        use_effect_with(closed, move |closed| {
+        use_effect_with((closed, session.state.epoch), move |(closed, epoch)| {
             if *closed {
                 driver.session_closed();
+            } else {
+                driver.session_renewed(*epoch);
             }
-        });
-    }
-    {
-        let driver = driver.clone();
-        use_effect_with(session.state.epoch, move |epoch| {
-            driver.session_renewed(*epoch)
         });
     }
 

@@ -16,7 +16,7 @@ use super::progress_bar::{progress_bar, ProgressBarProps};
 use super::target_picker::{target_picker, TargetPickerProps};
 use crate::browser;
 use crate::language::Language;
-use crate::queue::{Announcement, ArchiveState, QueueDriver, QueueStore};
+use crate::queue::{Announcement, QueueDriver, QueueStore};
 
 /// The arguments of a plain view function (no component, so no `Properties`).
 pub struct QueueViewProps {
@@ -111,7 +111,7 @@ pub fn queue_view(props: &QueueViewProps) -> Html {
             spawn_local(async move { driver.download_all().await });
         })
     };
-    let making = props.store.archive == ArchiveState::Making;
+    let downloading = props.store.downloading_all;
 
     html! {
         <div class="queue" data-testid="queue">
@@ -147,13 +147,15 @@ pub fn queue_view(props: &QueueViewProps) -> Html {
                 }
                 if done > 0 {
                     <button type="button" class="button button-secondary" onclick={download_all}
-                        disabled={making} data-testid="download-all">
-                        { if making { q.zipping } else { q.download_all } }
+                        disabled={downloading} aria-describedby={(done > 1).then_some("download-all-hint")}
+                        data-testid="download-all">
+                        { if downloading { q.downloading_all } else { q.download_all } }
                     </button>
                 }
             </div>
-            if props.store.archive == ArchiveState::Failed {
-                <p class="field-error" role="alert" data-testid="download-all-failed">{ q.zip_failed }</p>
+            if done > 1 {
+                // Chromium asks once whether the site may download several files.
+                <p class="queue-hint" id="download-all-hint" data-testid="download-all-hint">{ q.allow_downloads }</p>
             }
             { props.drop_zone.clone() }
         </div>

@@ -1,35 +1,60 @@
 //! The queue's downloads: each finished file on its own (a fresh single-use token per click),
-//! and "Download all" as one ZIP made in the browser from the outputs read as streams: the
-//! archive is a `Blob` of the browser's own chunks with the core's headers between them, and
-//! only one chunk at a time passes through wasm memory, for its CRC.
+//! and "Download all": every finished file one after another, each as its own Download would.
+//! Not a ZIP made in the browser: its writer and stream reading cost more of the first visit
+//! than the queue's whole allowance had left. The browser may ask once whether the site may
+//! download several files; the view says so beside the button.
 
-use trustyconvert_core::conversion::archive::{unique_names, Crc32, ZipWriter};
-use trustyconvert_core::conversion::queue::{EntryId, EntryState, QueueEvent, DEFAULT_PACING_MS};
+use trustyconvert_core::conversion::queue::{EntryId, EntryState, QueueEvent, Step};
 use trustyconvert_core::{converted_file_name, ApiError, ApiErrorKind, JobId, SessionEpoch};
 
 use super::driver::QueueDriver;
-use super::store::ArchiveState;
 use crate::api::endpoints;
 use crate::browser::{self, clock};
 use crate::toast::ToastMessage;
 
-/// What "Download all" saves.
-const ARCHIVE_NAME: &str = "trustyconvert.zip";
-
-/// Why "Download all" stopped.
-enum ArchiveStop {
-    Api(ApiError),
-    /// The output could not be read, or the archive not made.
-    Broken,
-}
+/// How long a download refused without a `Retry-After` waits.
+const DOWNLOAD_PACING_MS: f64 = trustyconvert_core::conversion::queue::DEFAULT_PACING_MS;
 
 impl QueueDriver {
     /// One click on a finished file's Download. A second click while its token is on the way
     /// does nothing; a person who moved on meanwhile (another file, "Convert another file")
     /// gets nothing of it.
     pub async fn download(&self, id: EntryId) {
-        let Some((job, name, epoch)) = self.finished_file(id) else {
+        self.download_paced(id).await;
+    }
+
+    /// Every finished file, in the queue's order, one after another. A download the server
+    /// refused for pacing waits for its `Retry-After` and goes again: no file is left out.
+    pub async fn download_all(&self) {
+        let store = self.store.get();
+        if store.downloading_all {
             return;
+        }
+        let finished: Vec<EntryId> = store
+            .queue
+            .entries
+            .iter()
+            .filter(|entry| matches!(entry.state, EntryState::Done { .. }))
+            .map(|entry| entry.id)
+            .collect();
+        self.change(|store| store.downloading_all = true);
+        for id in finished {
+            while self.download_paced(id).await {
+                let now = clock::now_ms();
+                let until = self.store.get().queue.paused(Step::Download, now);
+                let wait = until.map_or(DOWNLOAD_PACING_MS, |until| until - now);
+                gloo::timers::future::sleep(std::time::Duration::from_millis(wait as u64 + 1))
+                    .await;
+            }
+        }
+        self.change(|store| store.downloading_all = false);
+    }
+
+    /// Fetches `id`'s token and starts its download; true when the server refused it for
+    /// pacing (it may go again once the pause is over).
+    async fn download_paced(&self, id: EntryId) -> bool {
+        let Some((job, name, epoch)) = self.finished_file(id) else {
+            return false;
         };
         let already = self.change(|store| {
             let already = store.downloading.contains(&id);
@@ -39,7 +64,7 @@ impl QueueDriver {
             already
         });
         if already {
-            return;
+            return false;
         }
         let outcome = endpoints::download_token(&self.client, &job).await;
         let current = self.change(|store| {
@@ -48,104 +73,21 @@ impl QueueDriver {
             current
         });
         if !current {
-            return;
+            return false;
         }
         match outcome {
             Ok(token) => {
                 let url = endpoints::download_url(self.client.session().api_base(), &token);
-                if browser::download::start(&url) {
+                if browser::download::start(&url, id.0) {
                     self.change(|store| store.downloads_started += 1);
                     self.toasts.success(ToastMessage::Downloading { name });
                 } else {
                     self.toasts.error(ToastMessage::DownloadNotStarted);
                 }
+                false
             }
             Err(error) => self.download_failed(epoch, error),
         }
-    }
-
-    /// Every finished file in one ZIP, in the queue's order, names made unique.
-    pub async fn download_all(&self) {
-        let store = self.store.get();
-        if store.archive == ArchiveState::Making {
-            return;
-        }
-        let files: Vec<(SessionEpoch, JobId, String)> = store
-            .queue
-            .entries
-            .iter()
-            .filter_map(|entry| {
-                self.finished_file(entry.id)
-                    .map(|(job, name, epoch)| (epoch, job, name))
-            })
-            .collect();
-        if files.is_empty() {
-            return;
-        }
-        self.change(|store| store.archive = ArchiveState::Making);
-        let names = unique_names(
-            &files
-                .iter()
-                .map(|(_, _, name)| name.clone())
-                .collect::<Vec<_>>(),
-        );
-        let outcome = self.make_archive(&files, &names).await;
-        let saved = match outcome {
-            Ok(parts) => browser::download::save_parts(&parts, ARCHIVE_NAME, "application/zip"),
-            Err(ArchiveStop::Api(error)) => {
-                if let Some((epoch, _, _)) = files.first() {
-                    self.download_failed(*epoch, error);
-                }
-                false
-            }
-            Err(ArchiveStop::Broken) => false,
-        };
-        self.change(|store| {
-            store.archive = if saved {
-                ArchiveState::Idle
-            } else {
-                ArchiveState::Failed
-            }
-        });
-    }
-
-    async fn make_archive(
-        &self,
-        files: &[(SessionEpoch, JobId, String)],
-        names: &[String],
-    ) -> Result<js_sys::Array, ArchiveStop> {
-        let parts = js_sys::Array::new();
-        let mut zip = ZipWriter::default();
-        // One chunk at a time, reused: the CRC needs the bytes, the archive keeps the chunk.
-        let mut chunk_bytes = Vec::new();
-        for ((_, job, _), name) in files.iter().zip(names) {
-            let token = endpoints::download_token(&self.client, job)
-                .await
-                .map_err(ArchiveStop::Api)?;
-            let url = endpoints::download_url(self.client.session().api_base(), &token);
-            let header = zip.local_header(name).map_err(|_| ArchiveStop::Broken)?;
-            parts.push(&js_sys::Uint8Array::from(header.as_slice()));
-            let mut crc = Crc32::default();
-            let mut size = 0u64;
-            let read = browser::stream::read_chunks(&url, |chunk| {
-                chunk_bytes.resize(chunk.length() as usize, 0);
-                chunk.copy_to(&mut chunk_bytes);
-                crc.update(&chunk_bytes);
-                size += chunk_bytes.len() as u64;
-                parts.push(&chunk);
-            })
-            .await;
-            if !read {
-                return Err(ArchiveStop::Broken);
-            }
-            let descriptor = zip
-                .data_descriptor(size, crc.finish())
-                .map_err(|_| ArchiveStop::Broken)?;
-            parts.push(&js_sys::Uint8Array::from(descriptor.as_slice()));
-        }
-        let directory = zip.central_directory().map_err(|_| ArchiveStop::Broken)?;
-        parts.push(&js_sys::Uint8Array::from(directory.as_slice()));
-        Ok(parts)
     }
 
     /// A finished file's job, the name its output is saved under, and the session of its job.
@@ -163,17 +105,20 @@ impl QueueDriver {
         ))
     }
 
-    /// A download refused for pacing pauses downloads; a job gone with its session (`epoch`,
-    /// the job's) is redone, and one file is downloaded once it is done again; anything else
-    /// is said in a toast and leaves the file as it is.
-    fn download_failed(&self, epoch: SessionEpoch, error: ApiError) {
+    /// A download refused for pacing pauses downloads (true: it may go again); a job gone with
+    /// its session (`epoch`, the job's) is redone, and one file is downloaded once it is done
+    /// again; anything else is said in a toast and leaves the file as it is.
+    fn download_failed(&self, epoch: SessionEpoch, error: ApiError) -> bool {
         match error.kind {
-            ApiErrorKind::Cancelled => return,
+            ApiErrorKind::Cancelled => return false,
             ApiErrorKind::RateLimited { retry_after_secs } => {
                 let wait =
-                    retry_after_secs.map_or(DEFAULT_PACING_MS, |secs| f64::from(secs) * 1000.0);
+                    retry_after_secs.map_or(DOWNLOAD_PACING_MS, |secs| f64::from(secs) * 1000.0);
                 let until_ms = clock::now_ms() + wait;
                 self.change(|store| store.queue.apply(QueueEvent::DownloadLimited { until_ms }));
+                if self.store.get().downloading_all {
+                    return true;
+                }
             }
             _ => {}
         }
@@ -183,9 +128,11 @@ impl QueueDriver {
             self.change(|store| {
                 store.download_when_done = store.queue.entries.len() == 1;
             });
-            return self.session_changed(session.epoch);
+            self.session_changed(session.epoch);
+            return false;
         }
         log::warn!("queue: download: {error}");
         self.toasts.api_error(&error);
+        false
     }
 }

@@ -6,4 +6,4 @@ pub mod driver;
 pub mod store;
 
 pub use driver::QueueDriver;
-pub use store::{Announcement, ArchiveState, QueueStore};
+pub use store::{Announcement, QueueStore};

@@ -17,15 +17,6 @@ pub struct Announcement {
     pub failure: Option<JobFailure>,
 }
 
-/// "Download all": what the person sees of the archive being made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ArchiveState {
-    #[default]
-    Idle,
-    Making,
-    Failed,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct QueueStore {
     pub queue: Queue,
@@ -44,7 +35,8 @@ pub struct QueueStore {
     pub quota_full: bool,
     /// Files whose download token is on its way (one request per file at a time).
     pub downloading: Vec<EntryId>,
-    pub archive: ArchiveState,
+    /// "Download all" is going through the finished files.
+    pub downloading_all: bool,
     /// When the driver's timer next wakes the queue (a paused step may go again).
     pub wake_at: Option<f64>,
     /// One file: why the file chosen last was refused (shown at the drop zone; a file already

@@ -35,35 +35,52 @@ impl ToastService {
     /// Returns the toast's id, so the failure's toast can go once the person acts on it.
     pub fn api_error(&self, error: &ApiError) -> u64 {
         let message = ToastMessage::Api(error.clone());
-        let correlation_id = error.correlation_id.clone();
-        self.dispatch
-            .reduce_mut(|store| store.push(ToastTone::Error, message, correlation_id))
+        self.push(ToastTone::Error, message, error.correlation_id.clone())
+            .0
     }
 
     /// An error found in the page itself (nothing was sent, so no reference); returns its id.
     pub fn error(&self, message: ToastMessage) -> u64 {
-        self.dispatch
-            .reduce_mut(|store| store.push(ToastTone::Error, message, None))
+        self.push(ToastTone::Error, message, None).0
     }
 
     pub fn dismiss(&self, id: u64) {
-        self.dispatch.reduce_mut(|store| store.dismiss(id));
+        self.remove(id, None);
     }
 
     /// The same message pushed again stays `AUTO_DISMISS` from its latest push: each push arms
     /// a timer for its own stamp, and only the latest one's can remove it.
     fn push_transient(&self, tone: ToastTone, message: ToastMessage) {
-        let (id, stamp) = self.dispatch.reduce_mut(|store| {
-            let id = store.push(tone, message, None);
-            (id, store.stamp_of(id))
-        });
+        let (id, stamp) = self.push(tone, message, None);
         let Some(stamp) = stamp else {
             return;
         };
-        let dispatch = self.dispatch.clone();
+        let service = self.clone();
         spawn_local(async move {
             gloo::timers::future::sleep(AUTO_DISMISS).await;
-            dispatch.reduce_mut(|store| store.expire(id, stamp));
+            service.remove(id, Some(stamp));
+        });
+    }
+
+    /// Adds (or moves up) a toast; its id and stamp. Every change of the store goes through
+    /// this and `remove`, so yewdux's update code is in the bundle twice, not once per caller.
+    fn push(
+        &self,
+        tone: ToastTone,
+        message: ToastMessage,
+        correlation_id: Option<String>,
+    ) -> (u64, Option<u64>) {
+        self.dispatch.reduce_mut(|store| {
+            let id = store.push(tone, message, correlation_id);
+            (id, store.stamp_of(id))
+        })
+    }
+
+    /// Removes toast `id`; with a `stamp`, only if it was not pushed again since (a timer's).
+    fn remove(&self, id: u64, stamp: Option<u64>) {
+        self.dispatch.reduce_mut(|store| match stamp {
+            Some(stamp) => store.expire(id, stamp),
+            None => store.dismiss(id),
         });
     }
 }

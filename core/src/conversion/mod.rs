@@ -1,6 +1,5 @@
 //! Conversion rules: which formats pair up, whether a file may be uploaded, and the job's states.
 
-pub mod archive;
 pub mod formats;
 pub mod job;
 pub mod one_file;

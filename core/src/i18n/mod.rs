@@ -468,8 +468,8 @@ pub struct QueueTexts {
     pub paused: &'static str,
     pub remove: &'static str,
     pub download_all: &'static str,
-    pub zipping: &'static str,
-    pub zip_failed: &'static str,
+    pub downloading_all: &'static str,
+    pub allow_downloads: &'static str,
     pub quota_full: &'static str,
     /// "{name}: converted."
     pub announce_done: &'static str,
