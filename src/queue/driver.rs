@@ -334,9 +334,9 @@ impl QueueDriver {
                 driver.report(id, ticket, QueueEvent::UploadProgress { id, sent, total });
             })
         });
-        self.change(|store| store.hold_abort(id, abort));
+        self.change(|store| store.hold_abort(id, Some(abort)));
         let outcome = endpoints::upload(&self.client, &file, &job, request).await;
-        self.change(|store| store.release_abort(id));
+        self.change(|store| store.hold_abort(id, None));
         match outcome {
             Ok(_) => {
                 let epoch = self.client.session().store().epoch;

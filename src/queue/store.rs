@@ -17,14 +17,23 @@ pub struct Announcement {
     pub failure: Option<JobFailure>,
 }
 
+/// What the page holds for one file.
+#[derive(Debug, Clone)]
+struct Held {
+    id: EntryId,
+    /// The browser's own file: never read into wasm memory, sent as it is.
+    file: web_sys::File,
+    /// Aborts its upload in flight.
+    abort: Option<AbortHandle>,
+    /// The number of its latest order (0: none): a task holding an older one reports nothing.
+    ticket: u64,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct QueueStore {
     pub queue: Queue,
-    /// The browser's own files: never read into wasm memory, sent as they are.
-    files: Vec<(EntryId, web_sys::File)>,
-    aborts: Vec<(EntryId, AbortHandle)>,
-    /// The number of each file's latest order: a task holding an older one reports nothing.
-    tickets: Vec<(EntryId, u64)>,
+    /// What the page holds for each file.
+    held: Vec<Held>,
     last_ticket: u64,
     /// The person started the queue: files start as slots free up, new ones too.
     pub running: bool,
@@ -68,48 +77,56 @@ impl Store for QueueStore {
 
 impl QueueStore {
     pub fn hold_file(&mut self, id: EntryId, file: web_sys::File) {
-        self.files.push((id, file));
+        self.held.push(Held {
+            id,
+            file,
+            abort: None,
+            ticket: 0,
+        });
+    }
+
+    fn held(&mut self, id: EntryId) -> Option<&mut Held> {
+        self.held.iter_mut().find(|held| held.id == id)
     }
 
     pub fn file(&self, id: EntryId) -> Option<web_sys::File> {
-        find(&self.files, id).cloned()
+        let held = self.held.iter().find(|held| held.id == id)?;
+        Some(held.file.clone())
     }
 
     /// A new order for `id`: any task still running an older one goes stale.
     pub fn issue_ticket(&mut self, id: EntryId) -> u64 {
         self.last_ticket += 1;
-        self.tickets.retain(|(entry, _)| *entry != id);
-        self.tickets.push((id, self.last_ticket));
-        self.last_ticket
+        let ticket = self.last_ticket;
+        if let Some(held) = self.held(id) {
+            held.ticket = ticket;
+        }
+        ticket
     }
 
     pub fn is_current(&self, id: EntryId, ticket: u64) -> bool {
-        find(&self.tickets, id) == Some(&ticket)
+        self.held
+            .iter()
+            .any(|held| held.id == id && held.ticket == ticket)
     }
 
-    pub fn hold_abort(&mut self, id: EntryId, abort: AbortHandle) {
-        self.aborts.push((id, abort));
-    }
-
-    pub fn release_abort(&mut self, id: EntryId) {
-        self.aborts.retain(|(entry, _)| *entry != id);
+    pub fn hold_abort(&mut self, id: EntryId, abort: Option<AbortHandle>) {
+        if let Some(held) = self.held(id) {
+            held.abort = abort;
+        }
     }
 
     /// Stops `id`'s upload, if one runs, and whatever task works for it.
     pub fn stop(&mut self, id: EntryId) {
-        if let Some(abort) = find(&self.aborts, id) {
-            abort.abort();
+        if let Some(held) = self.held(id) {
+            stop(held);
         }
-        self.release_abort(id);
-        self.tickets.retain(|(entry, _)| *entry != id);
         self.downloading.retain(|entry| *entry != id);
     }
 
     pub fn stop_all(&mut self) {
-        let ids: Vec<EntryId> = self.queue.entries.iter().map(|entry| entry.id).collect();
-        for id in ids {
-            self.stop(id);
-        }
+        self.held.iter_mut().for_each(stop);
+        self.downloading.clear();
     }
 
     /// Back to no file at all. Tickets keep counting, so a task of a file that was here never
@@ -125,13 +142,13 @@ impl QueueStore {
     /// Forgets `id` altogether (the person removed it).
     pub fn forget(&mut self, id: EntryId) {
         self.stop(id);
-        self.files.retain(|(entry, _)| *entry != id);
+        self.held.retain(|held| held.id != id);
     }
 }
 
-fn find<T>(pairs: &[(EntryId, T)], id: EntryId) -> Option<&T> {
-    pairs
-        .iter()
-        .find(|(entry, _)| *entry == id)
-        .map(|(_, value)| value)
+fn stop(held: &mut Held) {
+    if let Some(abort) = held.abort.take() {
+        abort.abort();
+    }
+    held.ticket = 0;
 }
