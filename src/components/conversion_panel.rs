@@ -135,24 +135,26 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
         _ => html! {},
     };
 
-    let drop_zone = |compact: bool| {
-        drop_zone::drop_zone(
-            &zone,
-            &DropZoneProps {
-                accept: catalog.accept_attribute().into(),
-                hint: hint(&formats.state, &catalog, t).into(),
-                rejection: store
-                    .rejection
-                    .as_ref()
-                    .map(|rejection| AttrValue::from(rejection.user_message(t))),
-                compact,
-                lead: None,
-                disabled: false,
-                on_files: on_files.clone(),
-                language,
-            },
-        )
-    };
+    // One drop zone, where the step shows it: full size while no file is chosen, compact beside
+    // a chosen file or under the queue (which says "drop more").
+    let compact = queued || matches!(job, JobState::FileChosen { .. });
+    let drop_zone = drop_zone::drop_zone(
+        &zone,
+        &DropZoneProps {
+            accept: catalog.accept_attribute().into(),
+            hint: hint(&formats.state, &catalog, t).into(),
+            rejection: store
+                .rejection
+                .as_ref()
+                .filter(|_| !queued)
+                .map(|rejection| AttrValue::from(rejection.user_message(t))),
+            compact,
+            lead: queued.then_some(AttrValue::Static(t.queue.drop_more)),
+            disabled: false,
+            on_files: on_files.clone(),
+            language,
+        },
+    );
 
     let body = match &job {
         _ if queued => queue_view(&QueueViewProps {
@@ -160,22 +162,10 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
             driver: driver.clone(),
             catalog: catalog.clone(),
             paused_seconds,
-            drop_zone: drop_zone::drop_zone(
-                &zone,
-                &DropZoneProps {
-                    accept: catalog.accept_attribute().into(),
-                    hint: hint(&formats.state, &catalog, t).into(),
-                    rejection: None,
-                    compact: true,
-                    lead: Some(AttrValue::Static(t.queue.drop_more)),
-                    disabled: false,
-                    on_files: on_files.clone(),
-                    language,
-                },
-            ),
+            drop_zone: drop_zone.clone(),
             language,
         }),
-        JobState::Idle => drop_zone(false),
+        JobState::Idle => drop_zone,
         JobState::FileChosen { file, target } => {
             let targets = catalog.targets_for(&file.extension);
             let mime = id
@@ -208,7 +198,7 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
                             { convert_label }
                         </button>
                     </div>
-                    { drop_zone(true) }
+                    { drop_zone }
                 </>
             }
         }
@@ -254,7 +244,7 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
                     heading: headings.failed.clone(),
                     language,
                 }) }
-                if plan.is_none() { { drop_zone(false) } }
+                if plan.is_none() { { drop_zone } }
             </>
         },
     };
