@@ -2,6 +2,7 @@
 //! (never a token's value) and probe uploads that exercise the request path and its recovery,
 //! one at a time or several at once.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use trustyconvert_core::i18n::{fill, Catalogue};
@@ -73,6 +74,13 @@ impl ProbeOutcome {
     }
 }
 
+/// How the probes of one run went so far.
+struct Tally {
+    left: usize,
+    succeeded: usize,
+    first_error: Option<JobFailure>,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DiagnosticsProps {
     pub language: Language,
@@ -90,21 +98,35 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
         Callback::from(move |_| {
             let (api, outcome) = (api.clone(), outcome.clone());
             outcome.set(Some(ProbeOutcome::Sending(count)));
-            spawn_local(async move {
-                let api = Rc::new(api);
-                let probes = (0..count).map(|_| {
-                    let api = Rc::clone(&api);
-                    async move { probe_upload(&api).await }
+            // Each probe on its own task, so five really are in flight at once; the last one
+            // to finish says how they went (a join of futures would cost the bundle its
+            // executor for this one panel).
+            let tally = Rc::new(RefCell::new(Tally {
+                left: count,
+                succeeded: 0,
+                first_error: None,
+            }));
+            for _ in 0..count {
+                let (api, outcome, tally) = (api.clone(), outcome.clone(), Rc::clone(&tally));
+                spawn_local(async move {
+                    let result = probe_upload(&api).await;
+                    let mut tally = tally.borrow_mut();
+                    tally.left -= 1;
+                    match result {
+                        Ok(()) => tally.succeeded += 1,
+                        Err(error) => {
+                            tally.first_error.get_or_insert(error);
+                        }
+                    }
+                    if tally.left == 0 {
+                        outcome.set(Some(ProbeOutcome::Done {
+                            succeeded: tally.succeeded,
+                            count,
+                            first_error: tally.first_error.take(),
+                        }));
+                    }
                 });
-                let results = futures::future::join_all(probes).await;
-                let succeeded = results.iter().filter(|result| result.is_ok()).count();
-                let first_error = results.into_iter().find_map(Result::err);
-                outcome.set(Some(ProbeOutcome::Done {
-                    succeeded,
-                    count,
-                    first_error,
-                }));
-            });
+            }
         })
     };
 
