@@ -1,6 +1,7 @@
 //! Many files at once in a real browser against the reference server: a mixed queue with a
-//! file that fails in conversion, "Download all" as a ZIP checked byte for byte, the server's
-//! upload pacing, a session that expires mid-queue, and cancel/remove sending nothing more.
+//! file that fails in conversion, "Download all" checked byte for byte, the server's upload
+//! pacing, a session that expires mid-queue, cancel/remove sending nothing more, and every state
+//! a file can show at once passing axe.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -92,7 +93,6 @@ fn csv(dir: &Path, name: &str, rows: u32) -> Result<PathBuf> {
     write_file(dir, name, text.as_bytes())
 }
 
-/// The entries of a ZIP: name → bytes.
 /// Chromium names a second download of `photo.jpg` `photo (1).jpg`: the name it had.
 fn first_name(path: &Path) -> String {
     let name = path
@@ -301,6 +301,76 @@ async fn a_cancelled_upload_and_a_removed_file_are_never_converted() -> Result<(
 
     // Every state a file can show at once, checked for accessibility.
     axe::assert_no_violations(&stack.browser, "a queue with done and cancelled files").await?;
+    assert_no_app_errors(&stack).await?;
+    stack.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_queue_with_every_state_at_once_passes_axe() -> Result<()> {
+    let stack = ready(StackOptions::default()).await?;
+    let inputs = tempfile::tempdir()?;
+    let dir = inputs.path();
+    stack.hooks.reset().await?;
+
+    // Done, failed in conversion, and refused before any request.
+    let first = vec![
+        write_png(dir, "done.png", 40, 40)?,
+        truncated_png(dir)?,
+        write_file(dir, "empty.png", &[])?,
+    ];
+    choose_files(&stack, &first).await?;
+    wait_for_state(&stack, "queue").await?;
+    stack.click("[data-testid=queue-start]").await?;
+    wait_for_item(&stack, "done.png", "done").await?;
+    wait_for_item(&stack, "truncated.png", "failed").await?;
+
+    // Converting: its status checks are held, so it stays there.
+    stack.hooks.hold("/api/job_status*").await?;
+    choose_files(&stack, &[write_png(dir, "converting.png", 50, 50)?]).await?;
+    wait_for_item(&stack, "converting.png", "converting").await?;
+
+    // Cancelled mid-upload, then two uploads under way and one file waiting for a slot.
+    stack.hooks.upload_rate(Some(50_000)).await?;
+    choose_files(
+        &stack,
+        &[write_file(dir, "cancelled.csv", &big_csv(1_000_000))?],
+    )
+    .await?;
+    wait_for_item(&stack, "cancelled.csv", "uploading").await?;
+    stack
+        .click(&item("cancelled.csv", "[data-testid=queue-cancel]"))
+        .await?;
+    wait_for_item(&stack, "cancelled.csv", "cancelled").await?;
+    let busy = vec![
+        write_file(dir, "first.csv", &big_csv(1_000_000))?,
+        write_file(dir, "second.csv", &big_csv(1_000_000))?,
+        write_png(dir, "waiting.png", 30, 30)?,
+    ];
+    choose_files(&stack, &busy).await?;
+    wait_for_item(&stack, "first.csv", "uploading").await?;
+    wait_for_item(&stack, "second.csv", "uploading").await?;
+
+    let now = states(&stack).await?;
+    let mut shown: Vec<&str> = now.values().map(String::as_str).collect();
+    shown.sort_unstable();
+    shown.dedup();
+    assert_eq!(
+        shown,
+        [
+            "cancelled",
+            "converting",
+            "done",
+            "failed",
+            "rejected",
+            "uploading",
+            "waiting"
+        ],
+        "{now:?}"
+    );
+    axe::assert_no_violations(&stack.browser, "a queue with every state at once").await?;
+
+    stack.hooks.upload_rate(None).await?;
+    stack.hooks.release().await?;
     assert_no_app_errors(&stack).await?;
     stack.stop().await
 }

@@ -16,12 +16,12 @@ pub const ASSETS: &str = trustyconvert_hosting::ASSETS_DIR;
 /// Five languages (issue 13, at most +15,000 allowed) measured +11,873 on the wasm and +14,941
 /// on the visit (the largest page, whose texts ride in the page, not in the wasm); both budgets
 /// rose by exactly that, keeping under 1 KB of room: new code that needs more raises them on
-/// purpose, in its own commit that says why. The queue (issue 14, at most +10,000 on the visit)
-/// has spent +1,900 on the wasm and +2,163 on the visit so far: its texts in every page and
-/// the code that reads them (and the quota error that names one).
-const WASM_BUDGET_GZIP: usize = 191_000 + 11_873 + 1_900;
+/// purpose, in its own commit that says why. The queue (issue 14) may add at most 10,000 to the
+/// first visit: measured before it (d9ae846) the visit was 218,644 and the wasm 201,976, so
+/// both budgets are those plus 10,000. With the queue they measured 228,550 and 211,423.
+const WASM_BUDGET_GZIP: usize = 201_976 + 10_000;
 /// The largest page and every asset it loads (wasm, JS glue, CSS, boot script, icon).
-const FIRST_VISIT_BUDGET_GZIP: usize = 204_500 + 14_941 + 2_163;
+const FIRST_VISIT_BUDGET_GZIP: usize = 218_644 + 10_000;
 
 /// Builds dist/ in release mode, prerenders its first view, writes `.br` and `.gz` beside each
 /// asset, and prints the sizes.
