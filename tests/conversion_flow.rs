@@ -1,5 +1,5 @@
-//! The whole flow against a scripted server: upload → convert → poll → completed, a session
-//! replaced mid-way (the flow redoes upload and convert from the file it still holds), a
+//! One file's whole way against a scripted server: upload → convert → poll → completed, a
+//! session replaced mid-way (upload and convert redone from the file the page still holds), a
 //! download the person walked away from, a cancel while converting that Convert picks up again,
 //! an upload sent again after a CSRF recovery, a browser that cannot start an upload, and a
 //! failure's error toast taken away when the person tries again.

@@ -78,7 +78,7 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
             if *closed {
                 driver.session_closed();
             } else {
-                driver.session_renewed(*epoch);
+                driver.new_session(*epoch);
             }
         });
     }
@@ -98,10 +98,9 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
     };
     let on_target = {
         let driver = driver.clone();
-        let extension = queue.entries.first().map(|entry| entry.extension.clone());
         Callback::from(move |target: String| {
-            if let Some(extension) = &extension {
-                driver.set_shared_target(extension, &target);
+            if let Some(id) = id {
+                driver.choose_target(id, &target);
             }
         })
     };
@@ -223,7 +222,7 @@ pub fn ConversionPanel(props: &ConversionPanelProps) -> Html {
             job: job.clone(),
             pending: id.is_some_and(|id| store.downloading.contains(&id)),
             online,
-            downloads_started: store.downloads_started,
+            downloads_started: id.map_or(0, |id| store.downloads_of(id)),
             on_download: download,
             on_reset: reset,
             heading: headings.done.clone(),

@@ -98,9 +98,9 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
         Callback::from(move |_| {
             let (api, outcome) = (api.clone(), outcome.clone());
             outcome.set(Some(ProbeOutcome::Sending(count)));
-            // Each probe on its own task, so five really are in flight at once; the last one
-            // to finish says how they went (a join of futures would cost the bundle its
-            // executor for this one panel).
+            // Each probe on its own task, all in flight at once; the last one to finish says
+            // how they went (joining the futures would cost the bundle an executor for this
+            // one panel).
             let tally = Rc::new(RefCell::new(Tally {
                 left: count,
                 succeeded: 0,

@@ -1,8 +1,7 @@
 //! The queue's downloads: each finished file on its own (a fresh single-use token per click),
 //! and "Download all": every finished file one after another, each as its own Download would.
-//! Not a ZIP made in the browser: its writer and stream reading cost more of the first visit
-//! than the queue's whole allowance had left. The browser may ask once whether the site may
-//! download several files; the view says so beside the button.
+//! The browser may ask once whether the site may download several files; the view says so
+//! beside the button.
 
 use trustyconvert_core::conversion::queue::{EntryId, EntryState, QueueEvent, Step};
 use trustyconvert_core::{converted_file_name, ApiError, ApiErrorKind, JobId, SessionEpoch};
@@ -20,7 +19,7 @@ impl QueueDriver {
     /// does nothing; a person who moved on meanwhile (another file, "Convert another file")
     /// gets nothing of it.
     pub async fn download(&self, id: EntryId) {
-        self.download_paced(id).await;
+        self.download_one(id, false).await;
     }
 
     /// Every finished file, in the queue's order, one after another. A download the server
@@ -39,7 +38,7 @@ impl QueueDriver {
             .collect();
         self.change(|store| store.downloading_all = true);
         for id in finished {
-            while self.download_paced(id).await {
+            while self.download_one(id, true).await {
                 let now = clock::now_ms();
                 let until = self.store.get().queue.paused(Step::Download, now);
                 let wait = until.map_or(DOWNLOAD_PACING_MS, |until| until - now);
@@ -50,9 +49,9 @@ impl QueueDriver {
         self.change(|store| store.downloading_all = false);
     }
 
-    /// Fetches `id`'s token and starts its download; true when the server refused it for
-    /// pacing (it may go again once the pause is over).
-    async fn download_paced(&self, id: EntryId) -> bool {
+    /// Fetches `id`'s token and starts its download. Refused for pacing: true when `waits`
+    /// (it may go again once the pause is over), else said in a toast.
+    async fn download_one(&self, id: EntryId, waits: bool) -> bool {
         let Some((job, name, epoch)) = self.finished_file(id) else {
             return false;
         };
@@ -79,14 +78,14 @@ impl QueueDriver {
             Ok(token) => {
                 let url = endpoints::download_url(self.client.session().api_base(), &token);
                 if browser::download::start(&url, id.0) {
-                    self.change(|store| store.downloads_started += 1);
+                    self.change(|store| store.downloaded(id));
                     self.toasts.success(ToastMessage::Downloading { name });
                 } else {
                     self.toasts.error(ToastMessage::DownloadNotStarted);
                 }
                 false
             }
-            Err(error) => self.download_failed(epoch, error),
+            Err(error) => self.download_failed(epoch, error, waits),
         }
     }
 
@@ -105,10 +104,10 @@ impl QueueDriver {
         ))
     }
 
-    /// A download refused for pacing pauses downloads (true: it may go again); a job gone with
-    /// its session (`epoch`, the job's) is redone, and one file is downloaded once it is done
-    /// again; anything else is said in a toast and leaves the file as it is.
-    fn download_failed(&self, epoch: SessionEpoch, error: ApiError) -> bool {
+    /// A download refused for pacing pauses downloads (true when it `waits` to go again); a
+    /// job gone with its session (`epoch`, the job's) is redone, and one file is downloaded
+    /// once it is done again; anything else is said in a toast and leaves the file as it is.
+    fn download_failed(&self, epoch: SessionEpoch, error: ApiError, waits: bool) -> bool {
         match error.kind {
             ApiErrorKind::Cancelled => return false,
             ApiErrorKind::RateLimited { retry_after_secs } => {
@@ -116,7 +115,7 @@ impl QueueDriver {
                     retry_after_secs.map_or(DOWNLOAD_PACING_MS, |secs| f64::from(secs) * 1000.0);
                 let until_ms = clock::now_ms() + wait;
                 self.change(|store| store.queue.apply(QueueEvent::DownloadLimited { until_ms }));
-                if self.store.get().downloading_all {
+                if waits {
                     return true;
                 }
             }
@@ -128,7 +127,7 @@ impl QueueDriver {
             self.change(|store| {
                 store.download_when_done = store.queue.entries.len() == 1;
             });
-            self.session_changed(session.epoch);
+            self.redo_jobs_outside(session.epoch);
             return false;
         }
         log::warn!("queue: download: {error}");

@@ -30,10 +30,10 @@ use crate::transport::{Body, SharedTransport};
 const RESEND_CONVERT_AFTER: Duration = Duration::from_millis(800);
 
 /// A file as validated on its own, with the browser's `File`.
-type Checked = (
-    web_sys::File,
-    Result<ValidatedFile, (String, FileRejection)>,
-);
+struct Checked {
+    file: web_sys::File,
+    valid: Result<ValidatedFile, (String, FileRejection)>,
+}
 
 /// Cheap to clone; all state is in the store.
 #[derive(Clone, PartialEq)]
@@ -70,7 +70,7 @@ impl QueueDriver {
                 let name = browser::file::name_of(&file);
                 let valid = validate_file(&name, browser::file::size_of(&file), catalog)
                     .map_err(|rejection| (name, rejection));
-                (file, valid)
+                Checked { file, valid }
             })
             .collect();
         let queue = &self.store.get().queue;
@@ -78,7 +78,7 @@ impl QueueDriver {
             && (queue.entries.is_empty()
                 || queue.one_file().is_some_and(|job| job.takes_a_new_file()));
         if chooses_one {
-            if let Some((_, Err((_, rejection)))) = checked.first() {
+            if let Some(Err((_, rejection))) = checked.first().map(|checked| &checked.valid) {
                 let rejection = rejection.clone();
                 return self.change(|store| store.rejection = Some(rejection));
             }
@@ -91,7 +91,10 @@ impl QueueDriver {
     /// Each type gets its default target unless one was chosen already.
     fn add(&self, checked: Vec<Checked>, catalog: &FormatCatalog) {
         self.change(|store| {
-            let (files, validated): (Vec<_>, Vec<_>) = checked.into_iter().unzip();
+            let (files, validated): (Vec<_>, Vec<_>) = checked
+                .into_iter()
+                .map(|checked| (checked.file, checked.valid))
+                .unzip();
             let added = store.queue.add(validated);
             store.over_limit = added.over_limit;
             store.rejection = None;
@@ -121,6 +124,7 @@ impl QueueDriver {
             // A job held from an older session is gone: that file is sent again.
             store.queue.apply(QueueEvent::SessionReplaced { epoch });
             store.running = true;
+            store.download_when_done = false;
             let cancelled: Vec<EntryId> = store
                 .queue
                 .entries
@@ -151,12 +155,27 @@ impl QueueDriver {
             let own = (shared.as_deref() != Some(target.as_str())).then_some(target);
             store.queue.set_target(id, own);
         });
+        self.pump();
+    }
+
+    /// The one-file view's target: its type's, which the file follows again (a file left
+    /// alone from a queue may have had its own).
+    pub fn choose_target(&self, id: EntryId, target: &str) {
+        self.change(|store| {
+            let Some(extension) = store.queue.entry(id).map(|entry| entry.extension.clone()) else {
+                return;
+            };
+            store.queue.set_target(id, None);
+            store.queue.set_shared_target(&extension, target);
+        });
+        self.pump();
     }
 
     pub fn cancel(&self, id: EntryId) {
         let one_file = self.store.get().queue.one_file();
         self.change(|store| {
             store.stop(id);
+            store.download_when_done = false;
             store.queue.apply(QueueEvent::Cancel(id));
         });
         match one_file {
@@ -199,32 +218,38 @@ impl QueueDriver {
             store.running = true;
             store.quota_full = false;
             store.retry_not_before = None;
+            store.download_when_done = false;
             store.queue.apply(QueueEvent::Retry(id));
         });
         self.pump();
     }
 
-    /// A new session. Several files: the jobs of the old one are gone and their files go again
-    /// at once, once for the whole queue. One file is redone when a request finds its job gone,
-    /// as the one-file app always did, so a finished file is converted again only if it is
-    /// downloaded.
-    pub fn session_renewed(&self, epoch: SessionEpoch) {
+    /// The page has a new session (the panel's effect). Several files: their jobs in the old
+    /// one are redone at once, for the whole queue. One file is redone only when a request
+    /// finds its job gone, as the one-file app always did, so a finished file is converted
+    /// again only if it is downloaded.
+    pub fn new_session(&self, epoch: SessionEpoch) {
         if self.store.get().queue.entries.len() > 1 {
-            self.session_changed(epoch);
+            self.redo_jobs_outside(epoch);
         }
     }
 
-    /// The session changed under the queue: jobs of the old one are gone and their files go
-    /// again, once for the whole queue.
-    pub fn session_changed(&self, epoch: SessionEpoch) {
-        let store = self.store.get();
-        let one_file_redone = store.queue.entries.len() == 1
-            && store.queue.holds_jobs_outside(epoch)
-            && !store.download_when_done;
-        if one_file_redone {
-            self.toasts.info(ToastMessage::Renewed);
-        }
+    /// Jobs of sessions other than `epoch` are gone: their files go again (a bounded number
+    /// of times; past it they fail with the session error). One file says so in a toast.
+    pub(super) fn redo_jobs_outside(&self, epoch: SessionEpoch) {
+        let before = self.store.get();
+        let redone = before.queue.holds_jobs_outside(epoch);
         self.change(|store| store.queue.apply(QueueEvent::SessionReplaced { epoch }));
+        let after = self.store.get();
+        let one_file = match after.queue.entries.as_slice() {
+            [entry] if redone => Some(entry),
+            _ => None,
+        };
+        match one_file.map(|entry| &entry.state) {
+            Some(EntryState::Failed(failure)) => self.say_failed(failure.clone()),
+            Some(_) if !before.download_when_done => self.toasts.info(ToastMessage::Renewed),
+            _ => {}
+        }
         self.pump();
     }
 
@@ -336,7 +361,11 @@ impl QueueDriver {
         });
         self.change(|store| store.hold_abort(id, Some(abort)));
         let outcome = endpoints::upload(&self.client, &file, &job, request).await;
-        self.change(|store| store.hold_abort(id, None));
+        self.change(|store| {
+            if store.is_current(id, ticket) {
+                store.hold_abort(id, None);
+            }
+        });
         match outcome {
             Ok(_) => {
                 let epoch = self.client.session().store().epoch;
@@ -365,10 +394,11 @@ impl QueueDriver {
             .entry(id)
             .map(|entry| entry.extension.clone())
             .unwrap_or_default();
+        let order = (id, ticket);
         let asked = if resume {
-            self.resume_conversion(&job, &target, &source).await
+            self.resume_conversion(order, &job, &target, &source).await
         } else {
-            self.ask_for_conversion(&job, &target, &source).await
+            self.ask_for_conversion(order, &job, &target, &source).await
         };
         if let Err(error) = asked {
             return self.failed(id, ticket, Step::Convert, error);
@@ -412,9 +442,12 @@ impl QueueDriver {
     }
 
     /// `POST /convert`; when its answer was lost, the job's status says whether to send it
-    /// once more (it is not idempotent).
+    /// once more (it is not idempotent). Nothing is sent again for a file whose `order` is no
+    /// longer current (cancelled, removed, replaced): that would start a conversion the person
+    /// stopped, and hold the session's one conversion slot.
     async fn ask_for_conversion(
         &self,
+        order: (EntryId, u64),
         job: &JobId,
         target: &str,
         source: &str,
@@ -432,6 +465,7 @@ impl QueueDriver {
             return Ok(());
         }
         gloo::timers::future::sleep(RESEND_CONVERT_AFTER).await;
+        self.still_current(order)?;
         endpoints::convert(&self.client, job, target, Some(source))
             .await
             .map(|_| ())
@@ -440,6 +474,7 @@ impl QueueDriver {
     /// A job the server already holds: asked again only when it is not running or it failed.
     async fn resume_conversion(
         &self,
+        order: (EntryId, u64),
         job: &JobId,
         target: &str,
         source: &str,
@@ -448,14 +483,25 @@ impl QueueDriver {
         if conversion_accepted(status.status) && status.status != RemoteStatus::Failed {
             return Ok(());
         }
-        self.ask_for_conversion(job, target, source).await
+        self.still_current(order)?;
+        self.ask_for_conversion(order, job, target, source).await
+    }
+
+    /// A cancel (reported as such, so nothing is said) once `order` is no longer the file's.
+    fn still_current(&self, (id, ticket): (EntryId, u64)) -> Result<(), ApiError> {
+        if self.store.get().is_current(id, ticket) {
+            Ok(())
+        } else {
+            Err(ApiError::cancelled())
+        }
     }
 
     /// A request of `id`'s failed. A cancel said so already; jobs of a replaced session are
     /// redone for the whole queue at once; a 429 is pacing (the scheduler pauses the step);
     /// anything else is the file's failure, with its reason.
     pub(super) fn failed(&self, id: EntryId, ticket: u64, step: Step, error: ApiError) {
-        if error.kind == ApiErrorKind::Cancelled {
+        // Cancelled, or another task speaks for the file now: nothing of this is its news.
+        if error.kind == ApiErrorKind::Cancelled || !self.store.get().is_current(id, ticket) {
             return;
         }
         let session = self.client.session().store();
@@ -464,7 +510,7 @@ impl QueueDriver {
         }
         if self.store.get().queue.holds_jobs_outside(session.epoch) {
             log::info!("queue: the session was replaced; redoing its files");
-            return self.session_changed(session.epoch);
+            return self.redo_jobs_outside(session.epoch);
         }
         if error.kind == ApiErrorKind::QuotaFull {
             self.change(|store| store.quota_full = true);
@@ -500,18 +546,24 @@ impl QueueDriver {
         log::warn!("queue: a file failed");
         self.announce(id, Some(failure.clone()));
         if self.store.get().queue.entries.len() == 1 {
-            let (toast, not_before) = match &failure {
-                JobFailure::Api(error) => (
-                    self.toasts.api_error(error),
-                    retry_not_before_ms(error, now_ms),
-                ),
-                _ => (self.toasts.error(ToastMessage::Job(failure)), None),
-            };
-            self.change(|store| {
-                store.failure_toast = Some(toast);
-                store.retry_not_before = not_before;
-            });
+            self.say_failed(failure);
         }
+    }
+
+    /// One file's failure as the one-file view says it: an error toast (gone once the person
+    /// acts) and the server's wait before "Try again" can work.
+    fn say_failed(&self, failure: JobFailure) {
+        let (toast, not_before) = match &failure {
+            JobFailure::Api(error) => (
+                self.toasts.api_error(error),
+                retry_not_before_ms(error, clock::now_ms()),
+            ),
+            _ => (self.toasts.error(ToastMessage::Job(failure)), None),
+        };
+        self.change(|store| {
+            store.failure_toast = Some(toast);
+            store.retry_not_before = not_before;
+        });
     }
 
     /// One file converted: the one-file view says so in a toast, and downloads it when the

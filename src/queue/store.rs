@@ -57,8 +57,8 @@ pub struct QueueStore {
     /// One file: the error toast of its last failure; it goes when the person acts, so stale
     /// errors do not pile up over the page.
     pub failure_toast: Option<u64>,
-    /// One file: downloads started for its result (each click is one).
-    pub downloads_started: u32,
+    /// The files whose downloads started, once per download (each click is one).
+    downloaded: Vec<EntryId>,
     /// One file: Download found the job gone with its session; it downloads once redone.
     pub download_when_done: bool,
 }
@@ -83,6 +83,15 @@ impl QueueStore {
             abort: None,
             ticket: 0,
         });
+    }
+
+    pub fn downloaded(&mut self, id: EntryId) {
+        self.downloaded.push(id);
+    }
+
+    /// How many downloads of `id`'s result started.
+    pub fn downloads_of(&self, id: EntryId) -> u32 {
+        self.downloaded.iter().filter(|entry| **entry == id).count() as u32
     }
 
     fn held(&mut self, id: EntryId) -> Option<&mut Held> {
@@ -129,11 +138,14 @@ impl QueueStore {
         self.downloading.clear();
     }
 
-    /// Back to no file at all. Tickets keep counting, so a task of a file that was here never
-    /// speaks for one added later.
+    /// Back to no file at all. Ids and tickets keep counting, so a task of a file that was
+    /// here never speaks for one added later.
     pub fn clear(&mut self) {
         self.stop_all();
+        let mut queue = std::mem::take(&mut self.queue);
+        queue.clear();
         *self = QueueStore {
+            queue,
             last_ticket: self.last_ticket,
             ..QueueStore::default()
         };

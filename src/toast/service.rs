@@ -1,4 +1,4 @@
-//! `ToastService`: how the flow reports events. Non-errors dismiss themselves after a while;
+//! `ToastService`: how the app reports events. Non-errors dismiss themselves after a while;
 //! errors carry the server's correlation id and stay until the person closes them.
 
 use std::time::Duration;

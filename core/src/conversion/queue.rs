@@ -255,6 +255,15 @@ impl Queue {
         added
     }
 
+    /// Back to no file, no target and no pause. Ids keep counting, so nothing said of a file
+    /// that was here is ever taken for one added later.
+    pub fn clear(&mut self) {
+        *self = Queue {
+            next_id: self.next_id,
+            ..Queue::default()
+        };
+    }
+
     pub fn entry(&self, id: EntryId) -> Option<&Entry> {
         self.entries.iter().find(|entry| entry.id == id)
     }

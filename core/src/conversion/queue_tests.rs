@@ -546,3 +546,16 @@ fn upload_progress_never_shows_more_than_the_file() {
         }
     );
 }
+
+#[test]
+fn a_cleared_queue_never_gives_an_id_again() {
+    let (mut queue, ids) = pngs(2);
+    queue.clear();
+    assert!(queue.entries.is_empty());
+    assert_eq!(queue.shared_target("png"), None, "targets go too");
+    let again = queue.add(vec![file("new.png", "png")]).entries;
+    assert!(
+        again.iter().all(|id| !ids.contains(id)),
+        "{again:?} {ids:?}"
+    );
+}

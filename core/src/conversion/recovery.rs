@@ -1,4 +1,4 @@
-//! How the conversion flow rides out a misbehaving server without losing the file or looping:
+//! How a conversion rides out a misbehaving server without losing the file or looping:
 //! polling that survives a few failed status checks, a `/convert` whose answer was lost or
 //! garbled (did the server start the job or not?), and the wait a 429's `Retry-After` imposes
 //! before the person may try again.
