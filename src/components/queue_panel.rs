@@ -262,7 +262,7 @@ fn action(act: &'static str, id: EntryId, text: AttrValue, primary: bool) -> Htm
     html! {
         <button type="button" {class} data-act={act} data-id={id.0.to_string()}
             aria-describedby={format!("queue-name-{}", id.0)}
-            data-testid={match act { CANCEL => "queue-cancel", DOWNLOAD => "queue-download", RETRY => "queue-retry", _ => "queue-remove" }}>
+            data-testid={format!("queue-{act}")}>
             { text }
         </button>
     }

@@ -457,7 +457,6 @@ impl QueueDriver {
             Err(error) if convert_outcome_unknown(&error) => error,
             Err(error) => return Err(error),
         };
-        log::info!("convert: {error}; checking whether the job started");
         let status = endpoints::job_status(&self.client, job)
             .await
             .map_err(|_| error.clone())?;
@@ -509,7 +508,6 @@ impl QueueDriver {
             return;
         }
         if self.store.get().queue.holds_jobs_outside(session.epoch) {
-            log::info!("queue: the session was replaced; redoing its files");
             return self.redo_jobs_outside(session.epoch);
         }
         if error.kind == ApiErrorKind::QuotaFull {
@@ -542,8 +540,6 @@ impl QueueDriver {
         let Some(failure) = failed else {
             return;
         };
-        // What failed is on the page; the log keeps the request's own line.
-        log::warn!("queue: a file failed");
         self.announce(id, Some(failure.clone()));
         if self.store.get().queue.entries.len() == 1 {
             self.say_failed(failure);

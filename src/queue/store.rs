@@ -27,6 +27,8 @@ struct Held {
     abort: Option<AbortHandle>,
     /// The number of its latest order (0: none): a task holding an older one reports nothing.
     ticket: u64,
+    /// Downloads of its result started (each click is one).
+    downloads: u32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -57,8 +59,6 @@ pub struct QueueStore {
     /// One file: the error toast of its last failure; it goes when the person acts, so stale
     /// errors do not pile up over the page.
     pub failure_toast: Option<u64>,
-    /// The files whose downloads started, once per download (each click is one).
-    downloaded: Vec<EntryId>,
     /// One file: Download found the job gone with its session; it downloads once redone.
     pub download_when_done: bool,
 }
@@ -82,25 +82,31 @@ impl QueueStore {
             file,
             abort: None,
             ticket: 0,
+            downloads: 0,
         });
     }
 
     pub fn downloaded(&mut self, id: EntryId) {
-        self.downloaded.push(id);
+        if let Some(held) = self.held(id) {
+            held.downloads += 1;
+        }
     }
 
     /// How many downloads of `id`'s result started.
     pub fn downloads_of(&self, id: EntryId) -> u32 {
-        self.downloaded.iter().filter(|entry| **entry == id).count() as u32
+        self.held_ref(id).map_or(0, |held| held.downloads)
     }
 
     fn held(&mut self, id: EntryId) -> Option<&mut Held> {
         self.held.iter_mut().find(|held| held.id == id)
     }
 
+    fn held_ref(&self, id: EntryId) -> Option<&Held> {
+        self.held.iter().find(|held| held.id == id)
+    }
+
     pub fn file(&self, id: EntryId) -> Option<web_sys::File> {
-        let held = self.held.iter().find(|held| held.id == id)?;
-        Some(held.file.clone())
+        self.held_ref(id).map(|held| held.file.clone())
     }
 
     /// A new order for `id`: any task still running an older one goes stale.
@@ -114,9 +120,7 @@ impl QueueStore {
     }
 
     pub fn is_current(&self, id: EntryId, ticket: u64) -> bool {
-        self.held
-            .iter()
-            .any(|held| held.id == id && held.ticket == ticket)
+        self.held_ref(id).is_some_and(|held| held.ticket == ticket)
     }
 
     pub fn hold_abort(&mut self, id: EntryId, abort: Option<AbortHandle>) {
