@@ -1,8 +1,10 @@
 //! Many files at once: the queue's store, the driver that runs it through the one request path,
-//! and its downloads. The scheduling rules live in the core (`conversion::queue`).
+//! the steps it runs for each file, and its downloads. The scheduling rules live in the core
+//! (`conversion::queue`).
 
 pub mod downloads;
 pub mod driver;
+mod steps;
 pub mod store;
 
 pub use driver::QueueDriver;
