@@ -1,5 +1,6 @@
-//! Early rejections of an upload still being sent (401, 403, 413) reach the client as a status,
-//! not a connection reset: the server drains the body before answering.
+//! Uploads still being sent: early rejections (401, 403, 413) reach the client as a status, not
+//! a connection reset (the server drains the body before answering), and one cut off midway
+//! leaves nothing on disk.
 
 mod common;
 
@@ -88,29 +89,46 @@ async fn early_rejections_reach_a_streaming_client_as_a_status() {
     ts.stop().await;
 }
 
-/// Sends a 20 MiB multipart upload over a raw socket and reads the answer only once all of it
-/// is sent, as a browser does: had the server closed without draining, the unread bytes would
-/// turn into a reset and the answer would be lost.
-async fn raw_upload_status(ts: &TestServer, headers: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let boundary = "XBOUNDARYX";
+const BOUNDARY: &str = "XBOUNDARYX";
+
+/// Opens a raw socket and sends an upload's headers (`headers`: more of them, each ending in
+/// CRLF) and the multipart head up to the file's first byte, for a file of `file_len` bytes.
+async fn start_raw_upload(
+    ts: &TestServer,
+    headers: &str,
+    file_len: usize,
+) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
     let head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"job_id\"\r\n\r\n{}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n\
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"job_id\"\r\n\r\n{}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n\
          Content-Type: application/octet-stream\r\n\r\n",
         new_job_id()
     );
-    let tail = format!("\r\n--{boundary}--\r\n");
-    let file_len = 20 * 1024 * 1024;
-    let total = head.len() + file_len + tail.len();
+    let total = head.len() + file_len + raw_upload_tail().len();
     let mut socket = tokio::net::TcpStream::connect(ts.server.addr())
         .await
         .unwrap();
     let request = format!(
         "POST /api/upload HTTP/1.1\r\nHost: localhost\r\n{headers}\
-         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {total}\r\n\r\n{head}"
+         Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {total}\r\n\r\n{head}"
     );
     socket.write_all(request.as_bytes()).await.unwrap();
+    socket
+}
+
+fn raw_upload_tail() -> String {
+    format!("\r\n--{BOUNDARY}--\r\n")
+}
+
+/// Sends a 20 MiB multipart upload over a raw socket and reads the answer only once all of it
+/// is sent, as a browser does: had the server closed without draining, the unread bytes would
+/// turn into a reset and the answer would be lost.
+async fn raw_upload_status(ts: &TestServer, headers: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let file_len = 20 * 1024 * 1024;
+    let tail = raw_upload_tail();
+    let mut socket = start_raw_upload(ts, headers, file_len).await;
     let mut first = png(4, 4);
     first.resize(64 * 1024, 0);
     socket.write_all(&first).await.expect("sending the body");
@@ -174,5 +192,50 @@ async fn early_rejections_are_readable_after_the_whole_body_is_sent() {
         "HTTP/1.1 413 Payload Too Large"
     );
     assert_eq!(files_on_disk(&ts), 0);
+    ts.stop().await;
+}
+
+/// An upload cut off midway (the person cancelled, the tab closed, the link dropped) leaves no
+/// partial file on disk, whether the connection ends with a close or a reset, and while the
+/// server reads slowly: the app's Cancel relies on this.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_cut_off_midway_leaves_no_file() {
+    use tokio::io::AsyncWriteExt;
+    let ts = start_default().await;
+    let r = reqwest::Client::new()
+        .get(ts.url("/api/session/init"))
+        .send()
+        .await
+        .unwrap();
+    let session = cookie_set(&r, "trustyconvert_session").unwrap();
+    let token = cookie_set(&r, "csrftoken").unwrap();
+    // Received slowly, as from a phone: the handler spends its time waiting between chunks.
+    ts.hook(
+        "upload_rate",
+        serde_json::json!({ "bytes_per_second": 256 * 1024 }),
+    )
+    .await;
+    let headers = format!("Cookie: trustyconvert_session={session}\r\nX-CSRF-Token: {token}\r\n");
+    for reset in [false, true] {
+        let mut socket = start_raw_upload(&ts, &headers, 20 * 1024 * 1024).await;
+        let mut first = png(4, 4);
+        first.resize(1024 * 1024, 0);
+        socket.write_all(&first).await.expect("sending the body");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while files_on_disk(&ts) == 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(files_on_disk(&ts), 1, "the partial file is being written");
+        if reset {
+            socket.set_zero_linger().unwrap();
+        }
+        drop(socket);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while files_on_disk(&ts) > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(files_on_disk(&ts), 0, "no partial file (reset: {reset})");
+    }
+    assert_eq!(ts.counters().await["uploads_completed"], 0);
     ts.stop().await;
 }
