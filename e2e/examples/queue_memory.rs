@@ -10,10 +10,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fantoccini::Locator;
 use serde_json::{json, Value};
 use trustyconvert_e2e::browser::cdp;
-use trustyconvert_e2e::flow::{ready, wait_for_state, write_file};
+use trustyconvert_e2e::flow::{choose_files, ready, wait_for_state, write_file};
 use trustyconvert_e2e::{Result, Stack, StackOptions};
 
 const FILES: usize = 10;
@@ -102,16 +101,7 @@ async fn main() -> Result<()> {
     stack.wait_for_text("#dropzone-hint", "PNG").await?;
     let before = measure(&stack).await?;
 
-    let list: Vec<String> = paths
-        .iter()
-        .map(|path| path.display().to_string())
-        .collect();
-    stack
-        .browser
-        .find(Locator::Css("[data-testid=file-input]"))
-        .await?
-        .send_keys(&list.join("\n"))
-        .await?;
+    choose_files(&stack, &paths).await?;
     wait_for_state(&stack, "queue").await?;
     stack.click("[data-testid=queue-start]").await?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(600);

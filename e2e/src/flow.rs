@@ -50,11 +50,21 @@ pub fn big_csv(approx_bytes: usize) -> Vec<u8> {
 }
 
 pub async fn choose_file(stack: &Stack, path: &Path) -> Result<()> {
-    let input = stack
+    choose_files(stack, &[path]).await
+}
+
+/// Chooses every file of `paths` at once through the file input (`multiple`).
+pub async fn choose_files(stack: &Stack, paths: &[impl AsRef<Path>]) -> Result<()> {
+    let list: Vec<String> = paths
+        .iter()
+        .map(|path| path.as_ref().display().to_string())
+        .collect();
+    stack
         .browser
         .find(Locator::Css("[data-testid=file-input]"))
+        .await?
+        .send_keys(&list.join("\n"))
         .await?;
-    input.send_keys(&path.display().to_string()).await?;
     Ok(())
 }
 

@@ -7,24 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use fantoccini::Locator;
 use trustyconvert_e2e::flow::*;
 use trustyconvert_e2e::{axe, screens, Result, Stack, StackOptions};
-
-/// Chooses every file of `paths` at once through the file input (`multiple`).
-async fn choose_files(stack: &Stack, paths: &[PathBuf]) -> Result<()> {
-    let list: Vec<String> = paths
-        .iter()
-        .map(|path| path.display().to_string())
-        .collect();
-    stack
-        .browser
-        .find(Locator::Css("[data-testid=file-input]"))
-        .await?
-        .send_keys(&list.join("\n"))
-        .await?;
-    Ok(())
-}
 
 /// Each file's name and state, in the queue's order.
 async fn states(stack: &Stack) -> Result<BTreeMap<String, String>> {

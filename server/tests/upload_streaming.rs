@@ -89,6 +89,19 @@ async fn early_rejections_reach_a_streaming_client_as_a_status() {
     ts.stop().await;
 }
 
+/// A new session's cookie and CSRF token, as a browser receives them.
+async fn session_cookies(ts: &TestServer) -> (String, String) {
+    let r = reqwest::Client::new()
+        .get(ts.url("/api/session/init"))
+        .send()
+        .await
+        .unwrap();
+    (
+        cookie_set(&r, "trustyconvert_session").unwrap(),
+        cookie_set(&r, "csrftoken").unwrap(),
+    )
+}
+
 const BOUNDARY: &str = "XBOUNDARYX";
 
 /// Opens a raw socket and sends an upload's headers (`headers`: more of them, each ending in
@@ -173,13 +186,7 @@ async fn early_rejections_are_readable_after_the_whole_body_is_sent() {
         raw_upload_status(&ts, "").await,
         "HTTP/1.1 401 Unauthorized"
     );
-    let r = reqwest::Client::new()
-        .get(ts.url("/api/session/init"))
-        .send()
-        .await
-        .unwrap();
-    let session = cookie_set(&r, "trustyconvert_session").unwrap();
-    let token = cookie_set(&r, "csrftoken").unwrap();
+    let (session, token) = session_cookies(&ts).await;
     let cookie = format!("Cookie: trustyconvert_session={session}\r\n");
     let stale = format!("{cookie}X-CSRF-Token: stale\r\n");
     assert_eq!(
@@ -202,13 +209,7 @@ async fn early_rejections_are_readable_after_the_whole_body_is_sent() {
 async fn an_upload_cut_off_midway_leaves_no_file() {
     use tokio::io::AsyncWriteExt;
     let ts = start_default().await;
-    let r = reqwest::Client::new()
-        .get(ts.url("/api/session/init"))
-        .send()
-        .await
-        .unwrap();
-    let session = cookie_set(&r, "trustyconvert_session").unwrap();
-    let token = cookie_set(&r, "csrftoken").unwrap();
+    let (session, token) = session_cookies(&ts).await;
     // Received slowly, as from a phone: the handler spends its time waiting between chunks.
     ts.hook(
         "upload_rate",

@@ -84,27 +84,17 @@ fn load() -> Result<(), String> {
 /// server, and it reuses the e2e tests' build. TRUSTYCONVERT_BENCH_COMPARE_DIST, if set, is
 /// passed on (the child inherits it) and adds another build to the run.
 fn first_load(dist: &Path) -> Result<(), String> {
-    let mut bench = run::command(
-        "cargo",
-        &[
-            "run",
-            "--quiet",
-            "--package",
-            "trustyconvert-e2e",
-            "--example",
-            "first_load",
-        ],
-    );
-    bench
-        .env("TRUSTYCONVERT_DIST", dist)
-        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-        .env("CHROMIUM", tools::CHROMIUM);
-    run::status(bench)
+    browser_bench(dist, "first_load")
 }
 
 /// Ten 20 MB files through the queue: the page's memory growth (JS heap and wasm memory) as
 /// a ratio to the files' size.
 fn queue_memory(dist: &Path) -> Result<(), String> {
+    browser_bench(dist, "queue_memory")
+}
+
+/// Runs the e2e crate's `example` against the built app in `dist`, with Debian's browser.
+fn browser_bench(dist: &Path, example: &str) -> Result<(), String> {
     let mut bench = run::command(
         "cargo",
         &[
@@ -113,7 +103,7 @@ fn queue_memory(dist: &Path) -> Result<(), String> {
             "--package",
             "trustyconvert-e2e",
             "--example",
-            "queue_memory",
+            example,
         ],
     );
     bench

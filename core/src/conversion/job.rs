@@ -254,4 +254,4 @@ impl JobState {
 
 #[cfg(test)]
 #[path = "job_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -6,7 +6,8 @@ use crate::api::error::ApiErrorKind;
 use crate::i18n::default_language as en;
 use serde_json::json;
 
-fn plan() -> JobPlan {
+/// A small PNG to JPEG, for the tests of the one-file view too.
+pub(crate) fn plan() -> JobPlan {
     JobPlan {
         file: ValidatedFile {
             name: "a.png".into(),

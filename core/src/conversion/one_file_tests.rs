@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::api::error::{ApiError, ApiErrorKind};
+use crate::conversion::job::tests::plan;
 use crate::conversion::job::JobFailure;
 use crate::conversion::queue::{Order, QueueEvent, Step};
 use crate::conversion::validate::FileRejection;
@@ -13,25 +14,8 @@ const NOW: f64 = 1_000_000.0;
 
 fn one_png() -> Queue {
     let mut queue = Queue::default();
-    queue.add(vec![Ok(ValidatedFile {
-        name: "a.png".into(),
-        extension: "png".into(),
-        size: 1000,
-        max_size: 10_000,
-    })]);
+    queue.add(vec![Ok(plan().file)]);
     queue
-}
-
-fn plan() -> JobPlan {
-    JobPlan {
-        file: ValidatedFile {
-            name: "a.png".into(),
-            extension: "png".into(),
-            size: 1000,
-            max_size: 10_000,
-        },
-        target: "jpg".into(),
-    }
 }
 
 #[test]
