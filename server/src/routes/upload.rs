@@ -112,9 +112,20 @@ async fn upload(
 struct Incoming {
     job_id: Option<JobId>,
     filename: Option<String>,
+    /// The file on disk that no job owns yet.
     temp_path: Option<PathBuf>,
     head: Vec<u8>,
     size: u64,
+}
+
+/// A handler can be dropped mid-upload without reaching its error path (hyper drops the request
+/// future when its connection fails), so the partial file goes with what was receiving it.
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        if let Some(path) = self.temp_path.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
@@ -331,4 +342,19 @@ fn detect_error(e: DetectError) -> ApiError {
             format!("The file's content is not a valid .{extension} file.")
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_file_goes_with_the_upload_that_was_receiving_it() {
+        let path = std::env::temp_dir().join(format!(".incoming-test-{}", random_hex(8)));
+        std::fs::write(&path, b"partial").unwrap();
+        let mut incoming = Incoming::default();
+        incoming.temp_path = Some(path.clone());
+        drop(incoming);
+        assert!(!path.exists());
+    }
 }
