@@ -90,12 +90,9 @@ impl QueueDriver {
             .entry(id)
             .map(|entry| entry.extension.clone())
             .unwrap_or_default();
-        let order = (id, ticket);
-        let asked = if resume {
-            self.resume_conversion(order, &job, &target, &source).await
-        } else {
-            self.ask_for_conversion(order, &job, &target, &source).await
-        };
+        let asked = self
+            .ask_for_conversion((id, ticket), &job, &target, &source, resume)
+            .await;
         if let Err(error) = asked {
             return self.failed(id, ticket, Step::Convert, error);
         }
@@ -138,16 +135,25 @@ impl QueueDriver {
     }
 
     /// `POST /convert`; when its answer was lost, the job's status says whether to send it
-    /// once more (it is not idempotent). Nothing is sent again for a file whose `order` is no
-    /// longer current (cancelled, removed, replaced): that would start a conversion the person
-    /// stopped, and hold the session's one conversion slot.
+    /// once more (it is not idempotent). `resume`: the server already holds the job, which is
+    /// asked again only when it is not running or it failed. Nothing is sent again for a file
+    /// whose `order` is no longer current (cancelled, removed, replaced): that would start a
+    /// conversion the person stopped, and hold the session's one conversion slot.
     async fn ask_for_conversion(
         &self,
         order: (EntryId, u64),
         job: &JobId,
         target: &str,
         source: &str,
+        resume: bool,
     ) -> Result<(), ApiError> {
+        if resume {
+            let status = endpoints::job_status(&self.client, job).await?;
+            if conversion_accepted(status.status) && status.status != RemoteStatus::Failed {
+                return Ok(());
+            }
+            self.still_current(order)?;
+        }
         let error = match endpoints::convert(&self.client, job, target, Some(source)).await {
             Ok(_) => return Ok(()),
             Err(error) if convert_outcome_unknown(&error) => error,
@@ -164,22 +170,6 @@ impl QueueDriver {
         endpoints::convert(&self.client, job, target, Some(source))
             .await
             .map(|_| ())
-    }
-
-    /// A job the server already holds: asked again only when it is not running or it failed.
-    async fn resume_conversion(
-        &self,
-        order: (EntryId, u64),
-        job: &JobId,
-        target: &str,
-        source: &str,
-    ) -> Result<(), ApiError> {
-        let status = endpoints::job_status(&self.client, job).await?;
-        if conversion_accepted(status.status) && status.status != RemoteStatus::Failed {
-            return Ok(());
-        }
-        self.still_current(order)?;
-        self.ask_for_conversion(order, job, target, source).await
     }
 
     /// A cancel (reported as such, so nothing is said) once `order` is no longer the file's.
